@@ -1,0 +1,129 @@
+/**
+ * The native runner: `npm start` (up) runs docker-compose.yml's topology as local processes;
+ * `npm run stack -- status|start|stop|restart|kill <name>|down` controls the running one.
+ */
+import { rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { AddressMap } from './addresses';
+import { loadCompose, startOrder } from './compose';
+import { planNative, type Plan } from './components';
+import { ACTIONS, callControl, controlSocket, serveControl } from './control';
+import { resolvePaths, type Paths } from './paths';
+import { bold, dim, green, info, red, seconds, setPrefixWidth, step, warn } from './progress';
+import { ensureDebianPackages, missingDebianPackages } from './provision/debian';
+import { Stack } from './stack';
+import { killLeftovers, type Status } from './supervisor';
+
+const USAGE = `usage:
+  npm start [-- --fresh] [-- --quiet]      run the whole stack natively (Ctrl-C stops it)
+  npm run stack -- status                  show every component of the running stack
+  npm run stack -- start|stop|restart <name>
+  npm run stack -- kill <name>             SIGKILL a component (failure tests)
+  npm run stack -- down                    stop the running stack`;
+
+function load(paths: Paths): { plan: Plan; services: ReturnType<typeof startOrder> } {
+  const compose = loadCompose(paths.compose, paths.root);
+  const order = startOrder(compose.services);
+  return { plan: planNative(order, paths, new AddressMap(compose.services)), services: order };
+}
+
+async function provision(plan: Plan): Promise<void> {
+  const needs = plan.components.flatMap((c) => c.debian);
+  if (missingDebianPackages(needs).length) {
+    await step('installing system packages with apt-get', async () => { await ensureDebianPackages(needs); });
+  }
+  const unique = new Map(plan.components.flatMap((c) => c.provision).map((p) => [p.label, p]));
+  await Promise.all([...unique.values()].map((p) => step(p.label, p.run)));
+}
+
+async function up(args: string[]): Promise<void> {
+  const paths = resolvePaths();
+  const fresh = args.includes('--fresh');
+  const quiet = args.includes('--quiet');
+  const began = Date.now();
+  const socket = controlSocket(paths);
+  const running = await callControl<Status[]>(socket, 'GET', '/status', 2000).then(() => true, () => false);
+  if (running) throw new Error('the native stack is already running (see `npm run stack -- status`; stop it with `npm run stack -- down`)');
+
+  const { plan, services } = load(paths);
+  mkdirSync(paths.state, { recursive: true });
+  const leftovers = await killLeftovers(paths.state);
+  if (leftovers.length) warn(`killed processes a previous run left behind: ${leftovers.join(', ')}`);
+  if (fresh) {
+    info('--fresh: removing the data of the previous run');
+    rmSync(join(paths.state, 'data'), { recursive: true, force: true });
+    for (const c of plan.components) rmSync(join(paths.state, c.name), { recursive: true, force: true });
+    rmSync(paths.postgresRoot, { recursive: true, force: true });
+  }
+  info(`state in ${paths.state}, downloads and builds cached in ${paths.cache}`);
+  await provision(plan);
+
+  setPrefixWidth(plan.components.map((c) => c.name));
+  const stack = new Stack(plan.components, services, paths.state, !quiet);
+  let stopping: Promise<void> | undefined;
+  const shutdown = (signal = 'shutdown') => {
+    if (stopping) {
+      if (signal !== 'shutdown') warn('already stopping; press Ctrl-C again in a few seconds to force');
+      return stopping;
+    }
+    info(`${signal}: stopping in reverse order`);
+    stopping = stack.stopAll((m) => info(`${dim('■')} ${m.name} stopped`)).then(() => {
+      server.close();
+      rmSync(socket, { force: true });
+      info(`${green('✓')} stopped; nothing left running`);
+      process.exit(0);
+    });
+    return stopping;
+  };
+  const server = await serveControl(socket, stack, () => void shutdown());
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal));
+
+  try {
+    await step(`starting ${plan.components.length} components`, () =>
+      stack.startAll((m) => info(`${green('✓')} ${m.name} ready ${dim(`(${seconds(m.status().readyMs ?? 0)})`)}`)));
+  } catch (err) {
+    console.error(red(`\n${err instanceof Error ? err.message : String(err)}\n`));
+    info('logs are in .hoptrace/logs/; stopping what started');
+    await stack.stopAll();
+    server.close();
+    rmSync(socket, { force: true });
+    process.exit(1);
+  }
+  const total = Date.now() - began;
+  writeFileSync(join(paths.state, 'ready.json'), JSON.stringify({ readyAt: new Date().toISOString(), startMs: total, components: stack.status() }, null, 2));
+  console.log();
+  info(bold(`hoptrace is up: all ${plan.components.length} components ready in ${seconds(total)}`));
+  for (const c of plan.components) for (const u of c.urls ?? []) console.log(`  ${u.label.padEnd(34)} ${u.url}`);
+  for (const c of plan.composeOnly) console.log(`  ${dim(`${c.name}: not run natively. ${c.reason}`)}`);
+  console.log(`  ${dim('Ctrl-C stops everything; `npm run stack -- status` shows each component')}\n`);
+}
+
+function printStatus(rows: Status[]): void {
+  console.log(`${'NAME'.padEnd(16)}${'KIND'.padEnd(12)}${'STATE'.padEnd(10)}${'PID'.padEnd(9)}PORTS`);
+  for (const r of rows) {
+    console.log(`${r.name.padEnd(16)}${r.kind.padEnd(12)}${r.state.padEnd(10)}${String(r.pid ?? '-').padEnd(9)}${r.ports.join(',')}${r.detail ? `  ${r.detail}` : ''}`);
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, name] = argv.filter((a) => !a.startsWith('--'));
+  const socket = controlSocket(resolvePaths());
+  if (command === 'up') return up(argv);
+  if (command === 'status') return printStatus(await callControl<Status[]>(socket, 'GET', '/status'));
+  if (command === 'down') {
+    await callControl(socket, 'POST', '/shutdown');
+    return info('stopping the native stack');
+  }
+  if ((ACTIONS as readonly string[]).includes(command ?? '')) {
+    if (!name) throw new Error(`\`${command}\` needs a component name\n${USAGE}`);
+    const status = await callControl<Status>(socket, 'POST', `/components/${name}/${command}`);
+    return info(`${status.name}: ${status.state}${status.pid ? ` (pid ${status.pid})` : ''}`);
+  }
+  console.log(USAGE);
+  if (command && command !== 'help') process.exitCode = 2;
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  console.error(red(err instanceof Error ? err.message : String(err)));
+  process.exit(1);
+});

@@ -1,0 +1,64 @@
+import { join } from 'node:path';
+import type { AddressMap } from '../addresses';
+import type { ComposeService } from '../compose';
+import type { Paths } from '../paths';
+import type { DebianNeed } from '../provision/debian';
+import type { Driver } from '../supervisor';
+
+export interface NativeContext {
+  paths: Paths;
+  addresses: AddressMap;
+  service: ComposeService;
+}
+
+/** A driver plus what must be on the machine before it can start. */
+export interface NativeComponent extends Driver {
+  debian: DebianNeed[];
+  /** Downloads or builds into the cache; steps with the same label run once. */
+  provision: { label: string; run: () => Promise<void> }[];
+}
+
+/**
+ * Where a path inside the container lives natively: a named volume becomes a folder of the
+ * state directory, a bind mount its source in the checkout.
+ */
+export function hostPath(ctx: NativeContext, containerPath: string): string | undefined {
+  const mount = ctx.service.mounts
+    .filter((m) => containerPath === m.target || containerPath.startsWith(`${m.target}/`))
+    .sort((a, b) => b.target.length - a.target.length)[0];
+  if (!mount) return undefined;
+  const base = mount.named ? join(ctx.paths.state, 'data', mount.source) : mount.source;
+  return join(base, containerPath.slice(mount.target.length));
+}
+
+export function requireHostPath(ctx: NativeContext, containerPath: string): string {
+  const path = hostPath(ctx, containerPath);
+  if (!path) throw new Error(`services.${ctx.service.name}: ${containerPath} is not on a volume in docker-compose.yml, so it has no native location`);
+  return path;
+}
+
+/** The process environment compose gives the container, with addresses mapped to native ones. */
+export function nativeEnv(ctx: NativeContext, extra: Record<string, string> = {}): Record<string, string> {
+  const base: Record<string, string> = {};
+  for (const key of ['PATH', 'HOME', 'LANG', 'TZ', 'TMPDIR']) {
+    const value = process.env[key];
+    if (value !== undefined) base[key] = value;
+  }
+  return { ...base, ...ctx.addresses.mapEnvironment(ctx.service.environment, ctx.service.name), ...extra };
+}
+
+/** The URL a compose healthcheck fetches, as seen from the host. */
+export function healthUrl(ctx: NativeContext): string | undefined {
+  const url = ctx.service.healthcheck?.join(' ').match(/https?:\/\/[^\s'"]+/)?.[0];
+  return url ? ctx.addresses.map(url, ctx.service.name).replace('//localhost:', `//${ctx.addresses.host}:`) : undefined;
+}
+
+export function publishedPorts(ctx: NativeContext): number[] {
+  return ctx.service.ports.map((p) => p.host);
+}
+
+export function nativeString(ctx: NativeContext, key: string): string {
+  const value = ctx.service.native?.[key];
+  if (typeof value !== 'string' || !value) throw new Error(`services.${ctx.service.name}.x-native.${key} must be set in docker-compose.yml`);
+  return value;
+}

@@ -1,0 +1,27 @@
+import { runCommand } from '../provision/command';
+import { httpOk } from '../wait';
+import { type NativeComponent, type NativeContext, healthUrl, nativeEnv } from './context';
+
+/**
+ * An app service: the compose command (`node --require … services/<name>/dist/main.js`, run from
+ * /app in the image) runs from the checkout's root with the same environment.
+ */
+export function createNodeService(ctx: NativeContext): NativeComponent {
+  const health = healthUrl(ctx);
+  if (!health) throw new Error(`services.${ctx.service.name}.healthcheck must fetch an http:// URL`);
+  const [command, ...args] = ctx.service.command;
+  if (!command) throw new Error(`services.${ctx.service.name}.command must say how to start it`);
+  const ports = [...new Set(ctx.service.ports.map((p) => p.host).concat(Number(ctx.service.environment.PORT) || []))];
+  return {
+    name: ctx.service.name,
+    kind: 'node',
+    ports,
+    debian: [],
+    provision: [{ label: 'TypeScript build of services and packages (tsc -b)', run: async () => { await runCommand('npx', ['tsc', '-b'], { cwd: ctx.paths.root, label: 'compiling TypeScript' }); } }],
+    readyTimeoutMs: 60_000,
+    urls: [],
+    async prepare() {},
+    launch: () => ({ command, args, env: nativeEnv(ctx, { NODE_ENV: 'production' }), cwd: ctx.paths.root, stopTimeoutMs: 20_000 }),
+    ready: () => httpOk(health),
+  };
+}

@@ -1,0 +1,29 @@
+import { createHash } from 'node:crypto';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+
+/** Where the checkout, its git-ignored runtime state and the version-keyed download cache live. */
+export interface Paths {
+  root: string;
+  compose: string;
+  /** Data, logs, pids and the control socket of the running stack (git-ignored). */
+  state: string;
+  /** Downloads and builds keyed by version, shared by every checkout on the machine. */
+  cache: string;
+  /**
+   * PostgreSQL data lives outside the checkout: the postgres user must be able to traverse every
+   * parent directory, and a checkout under root's home (mode 700) is not traversable.
+   */
+  postgresRoot: string;
+}
+
+export function resolvePaths(env: NodeJS.ProcessEnv = process.env): Paths {
+  const root = resolve(dirname(__filename), '..', '..', '..');
+  const state = env.HOPTRACE_STATE_DIR ? resolve(env.HOPTRACE_STATE_DIR) : join(root, '.hoptrace');
+  const cache = env.HOPTRACE_CACHE_DIR
+    ? resolve(env.HOPTRACE_CACHE_DIR)
+    : join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'hoptrace');
+  const checkoutId = createHash('sha256').update(root).digest('hex').slice(0, 10);
+  const postgresRoot = env.HOPTRACE_PG_DIR ? resolve(env.HOPTRACE_PG_DIR) : join('/var/tmp', `hoptrace-${checkoutId}`);
+  return { root, compose: join(root, 'docker-compose.yml'), state, cache, postgresRoot };
+}

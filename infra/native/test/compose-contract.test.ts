@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { parse } from 'yaml';
+import { AddressMap } from '../src/addresses';
+import { loadCompose, startOrder } from '../src/compose';
+import { COMPOSE_ONLY, NATIVE_KINDS, planNative } from '../src/components';
+import { resolvePaths } from '../src/paths';
+
+// The compose file is the topology's single source of truth; these rules keep it one that both
+// `docker compose up` and the native runner can honour.
+const paths = resolvePaths();
+const { services } = loadCompose(paths.compose, paths.root, { HOPTRACE_ADMIN_TOKEN: 'contract-test' });
+
+test('docker-compose.yml defines the infrastructure the issue names', () => {
+  const names = services.map((s) => s.name);
+  for (const required of ['kafka', 'jaeger', 'prometheus', 'grafana', 'postgres']) assert.ok(names.includes(required), `missing ${required}`);
+});
+
+test('every image is pinned to a version, never latest', () => {
+  for (const s of services) {
+    if (!s.image) {
+      assert.ok(s.build, `${s.name} has neither image nor build`);
+      continue;
+    }
+    const tag = s.image.includes('@sha256:') ? 'digest' : s.image.split('/').pop()!.split(':')[1];
+    assert.ok(tag, `${s.name}: image ${s.image} has no tag`);
+    assert.notEqual(tag, 'latest', `${s.name}: image ${s.image} is not pinned`);
+  }
+});
+
+test('every service has a healthcheck', () => {
+  for (const s of services) assert.ok(s.healthcheck?.length, `${s.name} has no healthcheck`);
+});
+
+test('every depends_on waits for health', () => {
+  const raw = parse(readFileSync(paths.compose, 'utf8')) as { services: Record<string, { depends_on?: unknown }> };
+  for (const [name, s] of Object.entries(raw.services)) {
+    if (!s.depends_on) continue;
+    assert.ok(!Array.isArray(s.depends_on), `${name}.depends_on must use conditions, not a list`);
+    for (const [dep, cond] of Object.entries(s.depends_on as Record<string, { condition?: string }>)) {
+      assert.equal(cond.condition, 'service_healthy', `${name} depends on ${dep} without condition: service_healthy`);
+    }
+  }
+});
+
+test('the native runner runs every compose service or names it as compose-only with a reason', () => {
+  for (const s of services) {
+    const kind = s.native?.kind;
+    assert.ok(kind && [...NATIVE_KINDS, COMPOSE_ONLY].includes(kind), `${s.name}: x-native.kind must be one of ${NATIVE_KINDS.join(', ')}, ${COMPOSE_ONLY}`);
+    if (kind === COMPOSE_ONLY) assert.ok(String(s.native?.reason ?? '').length > 10, `${s.name}: say why it is compose-only`);
+  }
+  const plan = planNative(startOrder(services), paths, new AddressMap(services));
+  const covered = [...plan.components.map((c) => c.name), ...plan.composeOnly.map((c) => c.name)].sort();
+  assert.deepEqual(covered, services.map((s) => s.name).sort());
+  assert.deepEqual(plan.composeOnly.map((c) => c.name), ['grafana']);
+});
+
+test('app services are built from the one Dockerfile', () => {
+  for (const s of services.filter((x) => x.native?.kind === 'node')) {
+    assert.ok(s.build, `${s.name} must be built from the repo's Dockerfile`);
+  }
+});

@@ -1,0 +1,108 @@
+/**
+ * `npm test`, the one test command: build and type-check, unit tests, then the integration tests
+ * against the native stack, which it starts (from empty data) and stops itself.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { createInterface } from 'node:readline';
+import { callControl, controlSocket } from '../infra/native/src/control';
+import { resolvePaths } from '../infra/native/src/paths';
+import type { Status } from '../infra/native/src/supervisor';
+import { waitFor } from '../infra/native/src/wait';
+
+const paths = resolvePaths();
+const root = paths.root;
+const reports = join(paths.state, 'test-reports');
+const totals = { passed: 0, failed: 0 };
+const log = (message: string) => console.log(`\n[test] ${message}`);
+
+function findTests(dir: string, integration: boolean, found: string[] = []): string[] {
+  for (const entry of readdirSync(dir)) {
+    if (entry === 'node_modules' || entry === 'dist' || entry.startsWith('.')) continue;
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) findTests(path, integration, found);
+    else if (/\/test\//.test(path) && entry.endsWith('.test.ts') && entry.endsWith('.int.test.ts') === integration) found.push(path);
+  }
+  return found.sort();
+}
+
+function run(command: string, args: string[]): number {
+  return spawnSync(command, args, { cwd: root, stdio: 'inherit' }).status ?? 1;
+}
+
+/** Runs files with node's test runner: spec output here, TAP to a file to count the results. */
+function nodeTests(label: string, files: string[], extra: string[] = []): boolean {
+  if (files.length === 0) return true;
+  log(`${label}: ${files.map((f) => relative(root, f)).join(', ')}`);
+  mkdirSync(reports, { recursive: true });
+  const tap = join(reports, `${label.replace(/\W+/g, '-')}.tap`);
+  const status = run(process.execPath, ['--import', 'tsx', '--test', ...extra,
+    '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files]);
+  const text = readFileSync(tap, 'utf8');
+  const count = (name: string) => Number(new RegExp(`^# ${name} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+  totals.passed += count('pass');
+  totals.failed += count('fail') + count('cancelled');
+  if (status !== 0 && count('fail') + count('cancelled') === 0) totals.failed += 1; // a crash before any test ran
+  return status === 0;
+}
+
+async function startStack(): Promise<{ child?: ChildProcess; statuses: Status[] }> {
+  const socket = controlSocket(paths);
+  const existing = await callControl<Status[]>(socket, 'GET', '/status', 2000).catch(() => undefined);
+  if (existing) {
+    log('a native stack is already running (npm start): testing against it and leaving it running');
+    return { statuses: existing };
+  }
+  log('starting the native stack from empty data (npm start -- --fresh); component logs in .hoptrace/logs/');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/native/src/cli.ts', 'up', '--fresh', '--quiet'],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+  for (const stream of [child.stdout!, child.stderr!]) createInterface({ input: stream }).on('line', (l) => console.log(`stack | ${l}`));
+  let exited: number | null | undefined;
+  child.once('exit', (code) => { exited = code; });
+  await waitFor('the native stack', async () => {
+    const statuses = await callControl<Status[]>(socket, 'GET', '/status', 2000);
+    return statuses.every((s) => s.state === 'ready');
+  }, 20 * 60_000, 500, () => (exited !== undefined ? `npm start exited with code ${exited}` : undefined));
+  return { child, statuses: await callControl<Status[]>(socket, 'GET', '/status') };
+}
+
+/** Stops the stack like Ctrl-C does and checks that none of its processes outlived it. */
+async function stopStack(child: ChildProcess, statuses: Status[]): Promise<boolean> {
+  log('stopping the native stack (SIGTERM, as Ctrl-C)');
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.kill('SIGTERM');
+  const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 120_000))]);
+  const alive = statuses.filter((s) => s.pid && (() => { try { process.kill(s.pid!, 0); return true; } catch { return false; } })());
+  const ok = code === 0 && alive.length === 0;
+  console.log(ok ? 'stack | stopped cleanly; no component process left behind'
+    : `stack | FAILED to stop cleanly: runner ${code === 'timeout' ? 'did not exit in 120 s' : `exited ${code}`}, still alive: ${alive.map((s) => `${s.name} (${s.pid})`).join(', ') || 'none'}`);
+  if (ok) totals.passed += 1; else totals.failed += 1;
+  return ok;
+}
+
+async function main(): Promise<number> {
+  log('building and type-checking (tsc -b)');
+  if (run('npx', ['tsc', '-b']) !== 0 || run('npx', ['tsc', '-p', 'infra/native', '--noEmit']) !== 0 || run('npx', ['tsc', '-p', 'scripts', '--noEmit']) !== 0) {
+    console.log('\n0 passed, 1 failed');
+    return 1;
+  }
+  let ok = nodeTests('unit tests', findTests(root, false));
+  const integration = findTests(root, true);
+  if (integration.length) {
+    const { child, statuses } = await startStack();
+    try {
+      ok = nodeTests('integration tests', integration, ['--test-concurrency=1']) && ok;
+    } finally {
+      if (child) ok = (await stopStack(child, statuses)) && ok;
+    }
+  }
+  console.log(`\n${totals.passed} passed, ${totals.failed} failed`);
+  return ok && totals.failed === 0 ? 0 : 1;
+}
+
+main().then((code) => process.exit(code), (err: unknown) => {
+  console.error(err instanceof Error ? err.stack : err);
+  console.log(`\n${totals.passed} passed, ${totals.failed + 1} failed`);
+  process.exit(1);
+});
