@@ -1,0 +1,105 @@
+import { z } from 'zod';
+
+/** Public API bodies (gateway) and the internal ones behind them. */
+
+export const Sku = z.string().regex(/^[A-Z0-9][A-Z0-9-]{1,31}$/, 'a catalogue SKU such as MUG-01');
+
+export const Product = z.object({
+  sku: Sku,
+  name: z.string(),
+  priceCents: z.number().int().nonnegative(),
+  stock: z.number().int().nonnegative(),
+});
+export type Product = z.infer<typeof Product>;
+
+export const OrderItemInput = z.object({
+  sku: Sku,
+  quantity: z.number().int().min(1, 'at least 1').max(99, 'at most 99'),
+});
+export type OrderItemInput = z.infer<typeof OrderItemInput>;
+
+export const PaymentInput = z.object({
+  cardNumber: z.string().regex(/^\d{12,19}$/, '12 to 19 digits, no spaces'),
+  expiry: z.string().regex(/^(0[1-9]|1[0-2])\/\d{2}$/, 'MM/YY'),
+  cvc: z.string().regex(/^\d{3,4}$/, '3 or 4 digits'),
+});
+export type PaymentInput = z.infer<typeof PaymentInput>;
+
+export const CreateOrderRequest = z.object({
+  email: z.email('an email address').max(254),
+  items: z.array(OrderItemInput).min(1, 'at least one item').max(20, 'at most 20 lines'),
+  payment: PaymentInput,
+}).strict();
+export type CreateOrderRequest = z.infer<typeof CreateOrderRequest>;
+
+export const OrderStatus = z.enum(['pending', 'paid', 'shipped', 'completed', 'failed']);
+export type OrderStatus = z.infer<typeof OrderStatus>;
+
+export const OrderEventType = z.enum(['placed', 'paid', 'shipped', 'completed', 'failed']);
+export type OrderEventType = z.infer<typeof OrderEventType>;
+
+export const OrderItem = z.object({ sku: Sku, quantity: z.number().int(), priceCents: z.number().int() });
+export type OrderItem = z.infer<typeof OrderItem>;
+
+export const CreatedOrder = z.object({ id: z.uuid(), status: OrderStatus, traceId: z.string() });
+export type CreatedOrder = z.infer<typeof CreatedOrder>;
+
+export const OrderView = z.object({
+  id: z.uuid(),
+  status: OrderStatus,
+  items: z.array(OrderItem),
+  totalCents: z.number().int(),
+  traceId: z.string(),
+  events: z.array(z.object({ type: OrderEventType, at: z.string() })),
+  failureReason: z.string().optional(),
+});
+export type OrderView = z.infer<typeof OrderView>;
+
+export const Notification = z.object({
+  id: z.uuid(),
+  orderId: z.uuid(),
+  channel: z.literal('email'),
+  to: z.string(),
+  subject: z.string(),
+  sentAt: z.string(),
+});
+export type Notification = z.infer<typeof Notification>;
+
+/** Every error response: `{ error: { code, message, fields? } }`, plus `orderId` once an order row exists. */
+export const ErrorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    fields: z.record(z.string(), z.string()).optional(),
+  }),
+  orderId: z.uuid().optional(),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+// inventory's internal API
+export const ReserveRequest = z.object({ orderId: z.uuid(), items: z.array(OrderItemInput).min(1) });
+export type ReserveRequest = z.infer<typeof ReserveRequest>;
+export const Reservation = z.object({
+  id: z.uuid(),
+  orderId: z.uuid(),
+  status: z.enum(['reserved', 'committed', 'released']),
+  items: z.array(OrderItem),
+  totalCents: z.number().int(),
+});
+export type Reservation = z.infer<typeof Reservation>;
+
+// payments' internal API
+export const ChargeRequest = z.object({
+  orderId: z.uuid(),
+  amountCents: z.number().int().positive(),
+  card: PaymentInput,
+});
+export type ChargeRequest = z.infer<typeof ChargeRequest>;
+export const Charge = z.object({
+  id: z.uuid(),
+  orderId: z.uuid(),
+  amountCents: z.number().int(),
+  status: z.enum(['captured', 'refunded']),
+  cardLast4: z.string(),
+});
+export type Charge = z.infer<typeof Charge>;
