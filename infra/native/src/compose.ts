@@ -117,7 +117,7 @@ function parseDependsOn(raw: unknown): string[] {
 }
 
 export function parseCompose(text: string, root: string, env: NodeJS.ProcessEnv = process.env): ComposeFile {
-  const doc = parse(text) as Raw | null;
+  const doc = parse(text, { merge: true }) as Raw | null;
   const rawServices = doc?.services as Record<string, Raw> | undefined;
   if (!rawServices || typeof rawServices !== 'object') throw new ComposeError('docker-compose.yml has no services');
   const services = Object.entries(rawServices).map(([name, raw]): ComposeService => ({

@@ -11,13 +11,14 @@ export function createNodeService(ctx: NativeContext): NativeComponent {
   if (!health) throw new Error(`services.${ctx.service.name}.healthcheck must fetch an http:// URL`);
   const [command, ...args] = ctx.service.command;
   if (!command) throw new Error(`services.${ctx.service.name}.command must say how to start it`);
-  const ports = [...new Set(ctx.service.ports.map((p) => p.host).concat(Number(ctx.service.environment.PORT) || []))];
+  const env = ctx.service.environment;
+  const ports = [...new Set([...ctx.service.ports.map((p) => p.host), Number(env.PORT), Number(env.OTEL_EXPORTER_PROMETHEUS_PORT)].filter((p) => p > 0))];
   return {
     name: ctx.service.name,
     kind: 'node',
     ports,
     debian: [],
-    provision: [{ label: 'TypeScript build of services and packages (tsc -b)', run: async () => { await runCommand('npx', ['tsc', '-b'], { cwd: ctx.paths.root, label: 'compiling TypeScript' }); } }],
+    provision: [{ label: 'build of services, packages and storefront (npm run build)', run: async () => { await runCommand('npm', ['run', '-s', 'build'], { cwd: ctx.paths.root, label: 'compiling TypeScript' }); } }],
     readyTimeoutMs: 60_000,
     urls: [],
     async prepare() {},

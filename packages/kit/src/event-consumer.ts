@@ -1,0 +1,150 @@
+import { dlqOf, DlqHeaders } from '@hoptrace/contracts';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
+import type { Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import type { z } from 'zod';
+import { isAppError } from './errors';
+import type { MessageSender } from './kafka';
+import type { Logger } from './logger';
+
+/** A message the consumer cannot use as it is; it goes straight to the dead-letter topic. */
+export class MalformedMessage extends Error {}
+
+export interface Delivery {
+  topic: string;
+  partition: number;
+  offset: string;
+  key?: string;
+  headers: IHeaders;
+}
+
+export interface EventConsumerOptions<T> {
+  kafka: Kafka;
+  groupId: string;
+  topics: string[];
+  decode: (message: KafkaMessage, topic: string) => T;
+  handle: (event: T, delivery: Delivery) => Promise<void>;
+  /** Publishes dead letters; the service's idempotent producer. */
+  producer: MessageSender;
+  logger: Logger;
+  maxAttempts?: number;
+  baseBackoffMs?: number;
+}
+
+/** Decodes a JSON event with its contract schema; anything else is malformed. */
+export function jsonEvent<S extends z.ZodType>(schema: S): (message: KafkaMessage) => z.infer<S> {
+  return (message) => {
+    let value: unknown;
+    try {
+      value = JSON.parse(message.value?.toString('utf8') ?? '');
+    } catch {
+      throw new MalformedMessage('value is not JSON');
+    }
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) {
+      throw new MalformedMessage(`does not match the schema: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'value'} ${i.message}`).join('; ')}`);
+    }
+    return parsed.data;
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Errors the same message would hit again on every retry. */
+const isPermanent = (err: unknown) => err instanceof MalformedMessage || (isAppError(err) && err.status >= 400 && err.status < 500);
+
+/**
+ * Consumes events one at a time (eachMessage, so each handler runs inside the kafkajs
+ * instrumentation's process span, a child of the producer's send span). A failing message is
+ * retried with exponential backoff a bounded number of times, then published to `<topic>.dlq`
+ * with its original headers plus the error; a malformed one goes there at once. Either way the
+ * offset moves on, so one bad message never becomes a crash loop. The offset of a message is
+ * committed only after its handler (or its dead-lettering) finished: what the handler made
+ * durable is never re-done without the dedupe check seeing it.
+ */
+export class EventConsumer<T> {
+  private consumer?: Consumer;
+  private readonly maxAttempts: number;
+  private readonly baseBackoffMs: number;
+
+  constructor(private readonly options: EventConsumerOptions<T>) {
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.baseBackoffMs = options.baseBackoffMs ?? 200;
+  }
+
+  async start(): Promise<void> {
+    const { kafka, groupId, topics } = this.options;
+    const consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, heartbeatInterval: 3000, retry: { retries: 10 } });
+    this.consumer = consumer;
+    try {
+      await consumer.connect();
+      for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });
+    } catch (err) {
+      // Leave nothing half-connected behind: start() is retried until Kafka answers.
+      await consumer.disconnect().catch(() => undefined);
+      this.consumer = undefined;
+      throw err;
+    }
+    await consumer.run({
+      autoCommit: true,
+      eachMessage: async ({ topic, partition, message, heartbeat }) => {
+        const delivery: Delivery = { topic, partition, offset: message.offset, key: message.key?.toString('utf8'), headers: message.headers ?? {} };
+        await this.process(message, delivery, heartbeat);
+      },
+    });
+  }
+
+  private async process(message: KafkaMessage, delivery: Delivery, heartbeat: () => Promise<void>): Promise<void> {
+    const { logger, decode, handle } = this.options;
+    const span = trace.getActiveSpan();
+    let event: T;
+    try {
+      event = decode(message, delivery.topic);
+    } catch (err) {
+      return this.deadLetter(message, delivery, err as Error, 0);
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await handle(event, delivery);
+        return;
+      } catch (err) {
+        span?.addEvent('retry', { 'hoptrace.attempt': attempt, 'exception.message': (err as Error).message });
+        if (attempt >= this.maxAttempts || isPermanent(err)) return this.deadLetter(message, delivery, err as Error, attempt);
+        logger.warn({ topic: delivery.topic, offset: delivery.offset, attempt, err: { message: (err as Error).message } }, 'event handling failed; retrying');
+        await sleep(this.baseBackoffMs * 2 ** (attempt - 1));
+        await heartbeat();
+      }
+    }
+  }
+
+  private async deadLetter(message: KafkaMessage, delivery: Delivery, err: Error, attempts: number): Promise<void> {
+    const { producer, logger, groupId } = this.options;
+    const dlq = dlqOf(delivery.topic);
+    const span = trace.getActiveSpan();
+    span?.recordException(err);
+    span?.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
+    span?.setAttribute('hoptrace.dead_lettered', true);
+    // If this send fails (Kafka down), the handler throws and kafkajs redelivers the message later:
+    // a dead letter is never lost.
+    await producer.send({
+      topic: dlq,
+      acks: -1,
+      messages: [{
+        key: message.key,
+        value: message.value,
+        headers: {
+          ...delivery.headers,
+          [DlqHeaders.error]: err.message.slice(0, 1000),
+          [DlqHeaders.attempts]: String(attempts),
+          [DlqHeaders.originalTopic]: delivery.topic,
+          [DlqHeaders.consumer]: groupId,
+        },
+      }],
+    });
+    logger.error({ topic: delivery.topic, offset: delivery.offset, dlq, attempts, err: { message: err.message } }, 'event dead-lettered');
+  }
+
+  /** Stops fetching, lets the message in hand finish, commits, leaves the group. */
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+  }
+}

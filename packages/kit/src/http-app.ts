@@ -1,0 +1,116 @@
+import Router from '@koa/router';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
+import Koa, { type Context, type Next } from 'koa';
+import { isDatabaseUnavailable } from './db';
+import { AppError, BadRequest, DependencyUnavailable, isAppError, NotFound } from './errors';
+import type { Logger } from './logger';
+
+declare module 'koa' {
+  interface Request {
+    /** The parsed JSON body (see jsonBody). */
+    body?: unknown;
+  }
+}
+
+export interface ReadinessCheck {
+  name: string;
+  /** A service that works without this dependency (degraded) reports it but stays ready. */
+  required: boolean;
+  check: () => Promise<unknown>;
+}
+
+export interface HttpAppOptions {
+  logger: Logger;
+  readiness: ReadinessCheck[];
+  routes: (router: Router) => void;
+  bodyLimitBytes?: number;
+  /** Middleware that runs before the routes, e.g. static files. */
+  before?: Koa.Middleware[];
+}
+
+export const DEFAULT_BODY_LIMIT = 64 * 1024;
+
+/** Turns every thrown error into the JSON error shape, records it on the span, and logs it once. */
+export function errorResponses(logger: Logger): Koa.Middleware {
+  return async (ctx: Context, next: Next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) throw new NotFound(`${ctx.method} ${ctx.path}`);
+    } catch (err) {
+      const known: AppError = isAppError(err) ? err
+        : isDatabaseUnavailable(err) ? new DependencyUnavailable('database', (err as Error).message)
+        : new AppError(500, 'internal_error', 'internal error');
+      ctx.status = known.status;
+      ctx.body = { error: { code: known.code, message: known.message, ...(known.fields ? { fields: known.fields } : {}) },
+        ...(known.orderId ? { orderId: known.orderId } : {}) };
+      const span = trace.getActiveSpan();
+      if (known.status >= 500) {
+        span?.recordException(err as Error);
+        span?.setStatus({ code: SpanStatusCode.ERROR, message: known.message });
+        logger.error({ err: isAppError(err) ? { code: known.code, message: known.message } : err, status: known.status, route: ctx._matchedRoute }, 'request failed');
+      } else {
+        logger.info({ status: known.status, code: known.code, route: ctx._matchedRoute }, 'request rejected');
+      }
+    }
+  };
+}
+
+/** Reads a JSON body up to a size limit; what cannot be read is a 400 naming `body`. */
+export function jsonBody(limit = DEFAULT_BODY_LIMIT): Koa.Middleware {
+  return async (ctx: Context, next: Next) => {
+    if (!['POST', 'PUT', 'PATCH'].includes(ctx.method) || !ctx.request.length && !ctx.get('transfer-encoding')) return next();
+    if (!ctx.request.is('application/json', '+json')) {
+      throw new BadRequest('unsupported_media_type', 'send the body as application/json', { body: 'must be application/json' });
+    }
+    const tooLarge = () => new BadRequest('body_too_large', `the body is larger than ${limit / 1024} KiB`, { body: `at most ${limit / 1024} KiB` });
+    if (ctx.request.length > limit) throw tooLarge();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) throw tooLarge();
+      chunks.push(chunk);
+    }
+    try {
+      ctx.request.body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch (err) {
+      throw new BadRequest('invalid_json', 'the body is not valid JSON', { body: (err as Error).message });
+    }
+    return next();
+  };
+}
+
+async function runChecks(checks: ReadinessCheck[]) {
+  const results = await Promise.all(checks.map(async (c) => {
+    try {
+      await Promise.race([c.check(), new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2000).unref())]);
+      return { name: c.name, required: c.required, up: true as const };
+    } catch (err) {
+      return { name: c.name, required: c.required, up: false as const, error: (err as Error).message };
+    }
+  }));
+  const ready = results.every((r) => r.up || !r.required);
+  return { ready, checks: Object.fromEntries(results.map((r) => [r.name, r.up ? 'up' : `down: ${r.error}`])) };
+}
+
+/** A Koa app with the shared behaviour: errors, JSON bodies, /healthz and /readyz, then the routes. */
+export function createHttpApp(options: HttpAppOptions): Koa {
+  const app = new Koa();
+  app.proxy = false;
+  // Errors are answered by errorResponses; Koa's own handler would print stack traces a second time.
+  app.silent = true;
+  const router = new Router();
+  router.get('/healthz', (ctx) => { ctx.body = { status: 'alive' }; });
+  router.get('/readyz', async (ctx) => {
+    const { ready, checks } = await runChecks(options.readiness);
+    ctx.status = ready ? 200 : 503;
+    ctx.body = { status: ready ? 'ready' : 'not ready', checks };
+  });
+  options.routes(router);
+  app.use(errorResponses(options.logger));
+  for (const middleware of options.before ?? []) app.use(middleware);
+  app.use(jsonBody(options.bodyLimitBytes));
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  return app;
+}

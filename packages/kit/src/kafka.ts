@@ -1,0 +1,111 @@
+import { Kafka, logLevel, Partitioners, type LogEntry, type Producer, type ProducerRecord, type RecordMetadata } from 'kafkajs';
+import type { Logger } from './logger';
+
+const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error', [logLevel.WARN]: 'warn', [logLevel.INFO]: 'info', [logLevel.DEBUG]: 'debug',
+};
+
+/** A kafkajs client whose logs go through pino (so they carry trace ids) at warn and above. */
+export function createKafka(clientId: string, brokers: string[], logger: Logger): Kafka {
+  return new Kafka({
+    clientId,
+    brokers,
+    logLevel: logLevel.WARN,
+    connectionTimeout: 3000,
+    requestTimeout: 10_000,
+    retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 8 },
+    logCreator: () => ({ namespace, level, log }: LogEntry) => {
+      const { message, ...extra } = log;
+      logger[levels[level] ?? 'info']({ kafka: { namespace, ...extra } }, message);
+    },
+  });
+}
+
+/** Creates the topics a service owns or reads (and their dead-letter topics); existing ones are kept. */
+export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions = 3): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = [...new Set(topics)].filter((t) => !existing.has(t));
+    if (missing.length) {
+      try {
+        await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor: 1 })), waitForLeaders: true });
+      } catch (err) {
+        // Services start together and create shared topics concurrently: someone else winning is fine.
+        const errors = (err as { errors?: { type?: string }[] }).errors ?? [];
+        if (!errors.length || errors.some((e) => e.type !== 'TOPIC_ALREADY_EXISTS')) throw err;
+      }
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** What sends messages: the managed producer, or a fake in unit tests. */
+export interface MessageSender {
+  send(record: ProducerRecord): Promise<RecordMetadata[]>;
+}
+
+/**
+ * An idempotent producer (with acks=all a retried send is written once) that connects on first
+ * use and again after a failed connect, so a service can start, and keep its outbox, while Kafka
+ * is down. Once connected, kafkajs re-establishes broker connections by itself.
+ */
+export class ManagedProducer implements MessageSender {
+  readonly producer: Producer;
+  private connected = false;
+  private connecting?: Promise<void>;
+
+  constructor(kafka: Kafka) {
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    this.producer.on(this.producer.events.DISCONNECT, () => { this.connected = false; });
+  }
+
+  async send(record: ProducerRecord): Promise<RecordMetadata[]> {
+    await this.connect();
+    return this.producer.send(record);
+  }
+
+  async connect(): Promise<void> {
+    if (this.connected) return;
+    this.connecting ??= this.producer.connect()
+      .then(() => { this.connected = true; })
+      .finally(() => { this.connecting = undefined; });
+    await this.connecting;
+  }
+
+  async disconnect(): Promise<void> {
+    if (this.connected) await this.producer.disconnect();
+  }
+}
+
+/** Kafka reachable: a Metadata round trip, for readiness checks. */
+export async function pingKafka(kafka: Kafka): Promise<void> {
+  const admin = kafka.admin({ retry: { retries: 0 } });
+  await admin.connect();
+  try {
+    await admin.describeCluster();
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Repeats `attempt` with backoff until it succeeds or `stopped()` says to give up. For start-up
+ * work that must wait for a dependency (Kafka may start later than a service, or be down).
+ */
+export async function keepTrying(what: string, attempt: () => Promise<void>, logger: Logger, stopped: () => boolean = () => false): Promise<boolean> {
+  for (let delay = 500; !stopped(); delay = Math.min(delay * 2, 10_000)) {
+    try {
+      await attempt();
+      return true;
+    } catch (err) {
+      logger.warn({ err: { message: (err as Error).message } }, `${what} failed; retrying in ${delay} ms`);
+      await sleep(delay);
+    }
+  }
+  return false;
+}

@@ -1,0 +1,2 @@
+export { shutdownTelemetry } from './shutdown';
+export { activeTraceId, traceResponseHeader } from './context';

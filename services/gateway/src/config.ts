@@ -1,0 +1,17 @@
+import { env, loadConfig } from '@hoptrace/kit';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+export const GatewayConfig = z.object({
+  PORT: env.port(8080),
+  INVENTORY_URL: env.url('base URL of the inventory service'),
+  ORDERS_URL: env.url('base URL of the orders service'),
+  NOTIFICATIONS_URL: env.url('base URL of the notifications service'),
+  JAEGER_UI_URL: env.url('Jaeger UI as the browser reaches it, for "View trace in Jaeger" links'),
+  ORDER_TIMEOUT_MS: env.ms(5000, 'time budget of placing an order, end to end'),
+  HTTP_TIMEOUT_MS: env.ms(2000, 'time budget of the other calls to services'),
+  STOREFRONT_DIR: z.string().default(resolve(__dirname, '..', 'web', 'dist')).describe('folder of the built storefront'),
+  LOG_LEVEL: env.logLevel(),
+});
+
+export const readConfig = () => loadConfig(GatewayConfig);

@@ -1,0 +1,24 @@
+import { InventoryClient } from '@hoptrace/inventory/client';
+import { closeServer, createLogger, listen, runService } from '@hoptrace/kit';
+import { NotificationsClient } from '@hoptrace/notifications/client';
+import { OrdersClient } from '@hoptrace/orders/client';
+import { buildApp } from './app';
+import { readConfig } from './config';
+
+runService('gateway', async () => {
+  const config = readConfig();
+  const logger = createLogger('gateway', config.LOG_LEVEL);
+  const inventory = new InventoryClient(config.INVENTORY_URL, config.HTTP_TIMEOUT_MS);
+  const app = buildApp({
+    inventory,
+    orders: new OrdersClient(config.ORDERS_URL, config.ORDER_TIMEOUT_MS),
+    notifications: new NotificationsClient(config.NOTIFICATIONS_URL, config.HTTP_TIMEOUT_MS),
+    logger,
+    storefrontDir: config.STOREFRONT_DIR,
+    jaegerUiUrl: config.JAEGER_UI_URL,
+    readiness: [{ name: 'inventory', required: true, check: () => inventory.listProducts() }],
+  });
+  const server = await listen(app, config.PORT);
+  logger.info({ port: config.PORT }, 'gateway listening');
+  return { logger, service: { stop: () => closeServer(server) } };
+});

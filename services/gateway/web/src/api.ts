@@ -1,0 +1,70 @@
+import { parseErrorBody } from './lib/server-errors';
+import type { AppConfig, CreatedOrder, CreateOrderRequest, ErrorBody, Notification, OrderView, Product } from './lib/types';
+
+/**
+ * Thin fetch wrappers for the gateway's /api. Bodies are never logged: the order request carries
+ * card data.
+ */
+
+export type ApiResult<T> =
+  | { ok: true; status: number; data: T }
+  /** status 0: no HTTP response (offline, timeout, aborted). */
+  | { ok: false; status: number; error: ErrorBody | null };
+
+const TIMEOUT_MS = 10_000;
+
+async function request<T>(path: string, init: RequestInit = {}, signal?: AbortSignal): Promise<ApiResult<T>> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
+  const forwardAbort = () => controller.abort();
+  signal?.addEventListener('abort', forwardAbort, { once: true });
+  try {
+    const response = await fetch(path, {
+      ...init,
+      headers: { accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}) },
+      signal: controller.signal,
+    });
+    const body: unknown = await response.json().catch(() => null);
+    return response.ok
+      ? { ok: true, status: response.status, data: body as T }
+      : { ok: false, status: response.status, error: parseErrorBody(body) };
+  } catch {
+    return { ok: false, status: 0, error: null };
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', forwardAbort);
+  }
+}
+
+export const api = {
+  products: () => request<Product[]>('/api/products'),
+  order: (id: string, signal?: AbortSignal) => request<OrderView>(`/api/orders/${encodeURIComponent(id)}`, {}, signal),
+  notifications: (orderId: string) => request<Notification[]>(`/api/notifications?orderId=${encodeURIComponent(orderId)}`),
+  createOrder: (body: CreateOrderRequest) =>
+    request<CreatedOrder>('/api/orders', { method: 'POST', body: JSON.stringify(body) }),
+};
+
+let config: Promise<AppConfig> | undefined;
+
+/** Loaded once per page load; a failure is not cached, so the next page view retries. */
+export function loadConfig(): Promise<AppConfig> {
+  config ??= request<{ jaegerUiUrl?: unknown }>('/api/config').then((result) => {
+    const url = result.ok ? result.data.jaegerUiUrl : undefined;
+    if (typeof url === 'string' && url !== '') return { jaegerUiUrl: url };
+    config = undefined;
+    return { jaegerUiUrl: null };
+  });
+  return config;
+}
+
+let products: Promise<Product[] | null> | undefined;
+
+/** Product names for the order page; the shop page always fetches fresh stock instead. */
+export function loadProductNames(): Promise<Product[] | null> {
+  products ??= api.products().then((result) => {
+    if (result.ok) return result.data;
+    products = undefined;
+    return null;
+  });
+  return products;
+}

@@ -1,0 +1,61 @@
+/**
+ * The gateway's public API bodies, as the browser sees them. Mirrored from @hoptrace/contracts
+ * instead of imported: that package pulls zod and compiles for node, and the storefront only needs
+ * the shapes.
+ */
+
+export type OrderStatus = 'pending' | 'paid' | 'shipped' | 'completed' | 'failed';
+export type OrderEventType = 'placed' | 'paid' | 'shipped' | 'completed' | 'failed';
+
+export interface AppConfig {
+  /** null when /api/config could not be loaded: the page still works, just without the Jaeger link. */
+  jaegerUiUrl: string | null;
+}
+
+export interface Product {
+  sku: string;
+  name: string;
+  priceCents: number;
+  stock: number;
+}
+
+export interface OrderItemInput {
+  sku: string;
+  quantity: number;
+}
+
+export interface CreateOrderRequest {
+  email: string;
+  items: OrderItemInput[];
+  payment: { cardNumber: string; expiry: string; cvc: string };
+}
+
+export interface CreatedOrder {
+  id: string;
+  status: OrderStatus;
+  traceId: string;
+}
+
+export interface OrderView {
+  id: string;
+  status: OrderStatus;
+  items: { sku: string; quantity: number; priceCents: number }[];
+  totalCents: number;
+  traceId: string;
+  events: { type: OrderEventType; at: string }[];
+  failureReason?: string;
+}
+
+export interface Notification {
+  id: string;
+  orderId: string;
+  channel: 'email';
+  to: string;
+  subject: string;
+  sentAt: string;
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; fields?: Record<string, string> };
+  orderId?: string;
+}

@@ -1,0 +1,33 @@
+import './styles.css';
+import type { Route } from './lib/route';
+import { mountOrderPage } from './order/order-page';
+import { createRouter, type Navigate } from './router';
+import { mountNotFoundPage } from './views/not-found-page';
+import { mountShopPage } from './views/shop-page';
+
+const app = document.getElementById('app');
+if (!app) throw new Error('index.html has no #app element');
+
+let unmount: (() => void) | undefined;
+
+function mount(route: Route, navigate: Navigate): () => void {
+  switch (route.page) {
+    case 'shop': return mountShopPage(app!, navigate);
+    case 'order': return mountOrderPage(app!, route.orderId);
+    case 'not-found': return mountNotFoundPage(app!);
+  }
+}
+
+const router = createRouter((route, isNavigation) => {
+  unmount?.(); // stops the previous page's polling and listeners
+  app.replaceChildren();
+  unmount = mount(route, router.navigate);
+  const heading = app.querySelector('h1');
+  document.title = `${heading?.textContent ?? 'hoptrace'} · hoptrace shop`;
+  // A page swap is silent for screen readers unless focus moves to the new content.
+  if (isNavigation) {
+    window.scrollTo(0, 0);
+    heading?.focus();
+  }
+});
+router.start();

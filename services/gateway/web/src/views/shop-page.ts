@@ -1,0 +1,121 @@
+import { api } from '../api';
+import { cartStore } from '../cart-store';
+import { h } from '../dom';
+import { addItem, priceCart, pruneCart, quantityOf, removeItem, setQuantity, toOrderItems } from '../lib/cart';
+import { orderPath } from '../lib/route';
+import { describeCheckoutFailure, mapServerFields } from '../lib/server-errors';
+import type { Product } from '../lib/types';
+import { normalizeCheckout, validateCart, validateCheckout, type CheckoutInput } from '../lib/validation';
+import type { Navigate } from '../router';
+import { quantityInputId, renderCart } from './cart-panel';
+import { createCheckoutForm } from './checkout-form';
+import { renderProductList } from './product-list';
+
+/** `/`: wires products, cart and checkout together; each view only renders what it is given. */
+export function mountShopPage(root: HTMLElement, navigate: Navigate): () => void {
+  let alive = true;
+  let products: Product[] = [];
+  let lineErrors: Record<string, string> = {};
+
+  const productBox = h('div', { class: 'product-box', 'aria-busy': 'true' }, h('p', {}, 'Loading products…'));
+  const cartBox = h('div', { class: 'cart-box' });
+  const cartStatus = h('p', { class: 'visually-hidden', 'aria-live': 'polite', 'data-testid': 'cart-status' });
+  const form = createCheckoutForm((input) => void submit(input));
+
+  root.append(
+    h('h1', { tabindex: -1 }, 'Shop'),
+    h('div', { class: 'shop' },
+      h('section', { class: 'panel', 'aria-labelledby': 'products-heading' }, h('h2', { id: 'products-heading' }, 'Products'), productBox),
+      h('div', { class: 'side' },
+        h('section', { class: 'panel', 'aria-labelledby': 'cart-heading', 'data-testid': 'cart' },
+          h('h2', { id: 'cart-heading' }, 'Cart'), cartStatus, cartBox),
+        h('section', { class: 'panel' }, form.element))));
+
+  const nameOf = (sku: string) => products.find((p) => p.sku === sku)?.name ?? sku;
+
+  function render(): void {
+    const cart = cartStore.get();
+    const priced = priceCart(cart, products);
+    if (productBox.getAttribute('aria-busy') !== 'true' && !productBox.dataset['failed']) {
+      renderProductList(productBox, products, cart, (product) => {
+        cartStore.set(addItem(cartStore.get(), product.sku));
+        cartStatus.textContent = `${product.name} added: ${quantityOf(cartStore.get(), product.sku)} in cart.`;
+      });
+    }
+    renderCart(cartBox, priced, lineErrors, {
+      setQuantity: (sku, quantity) => cartStore.set(setQuantity(cartStore.get(), sku, quantity)),
+      remove: (sku) => {
+        cartStore.set(removeItem(cartStore.get(), sku));
+        cartStatus.textContent = `${nameOf(sku)} removed from the cart.`;
+      },
+    });
+    form.setTotal(priced.totalCents);
+  }
+
+  async function loadProducts(): Promise<void> {
+    const result = await api.products();
+    if (!alive) return;
+    productBox.removeAttribute('aria-busy');
+    if (!result.ok) {
+      productBox.dataset['failed'] = 'true';
+      productBox.replaceChildren(
+        h('p', { role: 'alert', 'data-testid': 'products-error' }, 'The products could not be loaded. '),
+        h('button', { type: 'button', class: 'button', onclick: () => void loadProducts() }, 'Try again'));
+      return;
+    }
+    delete productBox.dataset['failed'];
+    products = result.data;
+    cartStore.set(pruneCart(cartStore.get(), products)); // re-renders when something was pruned
+    render();
+  }
+
+  async function submit(raw: CheckoutInput): Promise<void> {
+    const cart = cartStore.get();
+    const cartProblem = validateCart(cart);
+    const fieldErrors = validateCheckout(raw, new Date());
+    if (cartProblem || Object.keys(fieldErrors).length > 0) {
+      form.showErrors({ title: 'Please check your order', items: cartProblem ? [{ text: cartProblem }] : [] }, fieldErrors);
+      return;
+    }
+    form.setBusy(true);
+    const input = normalizeCheckout(raw);
+    const items = toOrderItems(cart);
+    const result = await api.createOrder({
+      email: input.email, items, payment: { cardNumber: input.cardNumber, expiry: input.expiry, cvc: input.cvc },
+    });
+    if (!alive) return;
+    form.setBusy(false);
+    if (result.ok && typeof result.data?.id === 'string') {
+      cartStore.set([]);
+      navigate(orderPath(result.data.id));
+      return;
+    }
+    const failure = describeCheckoutFailure(result.status, result.ok ? null : result.error);
+    const mapped = mapServerFields(result.ok ? undefined : result.error?.error.fields, items);
+    lineErrors = mapped.lines;
+    render();
+    form.showErrors({
+      title: failure.title,
+      message: failure.message,
+      ...(failure.detail ? { detail: failure.detail } : {}),
+      ...(failure.orderId ? { orderId: failure.orderId } : {}),
+      items: [
+        ...mapped.general.map((text) => ({ text })),
+        ...Object.entries(mapped.lines).map(([sku, text]) => ({ text: `${nameOf(sku)}: ${text}`, targetId: quantityInputId(sku) })),
+      ],
+    }, { ...failure.fieldErrors, ...mapped.inputs });
+    if (failure.refreshProducts) void loadProducts();
+  }
+
+  const unsubscribe = cartStore.subscribe(() => {
+    lineErrors = {}; // they described the cart as it was sent
+    render();
+  });
+  render();
+  void loadProducts();
+
+  return () => {
+    alive = false;
+    unsubscribe();
+  };
+}

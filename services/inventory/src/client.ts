@@ -1,0 +1,28 @@
+import type { OrderItemInput, Product, Reservation } from '@hoptrace/contracts';
+import { expectSuccess, JsonClient } from '@hoptrace/kit';
+
+/** The typed client other services use to reach inventory. */
+export class InventoryClient {
+  private readonly http: JsonClient;
+
+  constructor(baseUrl: string, timeoutMs: number) {
+    this.http = new JsonClient('inventory', baseUrl, timeoutMs);
+  }
+
+  async listProducts(): Promise<Product[]> {
+    return expectSuccess(await this.http.request('GET', '/products'), 'inventory');
+  }
+
+  /** 409 insufficient_stock and 422 unknown sku come back as the same errors. */
+  async reserve(orderId: string, items: OrderItemInput[], timeoutMs?: number): Promise<Reservation> {
+    return expectSuccess(await this.http.request('POST', '/reservations', { body: { orderId, items }, timeoutMs }), 'inventory');
+  }
+
+  async commit(reservationId: string): Promise<Reservation> {
+    return expectSuccess(await this.http.request('POST', `/reservations/${reservationId}/commit`), 'inventory');
+  }
+
+  async release(reservationId: string): Promise<Reservation> {
+    return expectSuccess(await this.http.request('POST', `/reservations/${reservationId}/release`), 'inventory');
+  }
+}

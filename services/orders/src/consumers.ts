@@ -1,0 +1,57 @@
+import { DlqHeaders, dlqOf, OrderNotified, OrderShipped, Topics } from '@hoptrace/contracts';
+import { EventConsumer, jsonEvent, type Logger, type MessageSender } from '@hoptrace/kit';
+import { trace } from '@opentelemetry/api';
+import type { Kafka } from 'kafkajs';
+import type { OrdersStore } from './store';
+
+const decodeShipped = jsonEvent(OrderShipped);
+const decodeNotified = jsonEvent(OrderNotified);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const CONSUMED_TOPICS = [Topics.orderShipped, Topics.orderNotified];
+export const WATCHED_DEAD_LETTERS = [Topics.orderPlaced, Topics.orderShipped, Topics.orderNotified].map(dlqOf);
+
+interface Deps { kafka: Kafka; producer: MessageSender; store: OrdersStore; logger: Logger }
+
+/** orders.shipped and orders.notified advance an order to shipped, then completed, once each. */
+export function progressConsumer({ kafka, producer, store, logger }: Deps): EventConsumer<OrderShipped | OrderNotified> {
+  return new EventConsumer<OrderShipped | OrderNotified>({
+    kafka, producer, logger,
+    groupId: 'orders',
+    topics: CONSUMED_TOPICS,
+    decode: (message, topic) => (topic === Topics.orderShipped ? decodeShipped(message) : decodeNotified(message)),
+    handle: async (event) => {
+      trace.getActiveSpan()?.setAttribute('order.id', event.orderId);
+      const outcome = await store.applyProgress(event.eventId, event.orderId, event.type === 'OrderShipped' ? 'shipped' : 'completed');
+      logger.info({ orderId: event.orderId, event: event.type, outcome }, 'order progress');
+    },
+  });
+}
+
+/**
+ * Every dead letter names an order (the message key): that order is marked failed with the
+ * reason the consumer gave up. Nothing here is ever dead-lettered again: a dead letter without
+ * an order id is logged and skipped.
+ */
+export function deadLetterWatcher({ kafka, producer, store, logger }: Deps): EventConsumer<{ orderId?: string; reason: string }> {
+  return new EventConsumer({
+    kafka, producer, logger,
+    groupId: 'orders-dead-letters',
+    topics: WATCHED_DEAD_LETTERS,
+    decode: (message, topic) => {
+      const header = (name: string) => message.headers?.[name]?.toString() ?? '';
+      const key = message.key?.toString();
+      const source = header(DlqHeaders.originalTopic) || topic.replace(/\.dlq$/, '');
+      return { orderId: key && UUID.test(key) ? key : undefined, reason: `${source} could not be processed: ${header(DlqHeaders.error) || 'unknown error'}` };
+    },
+    handle: async ({ orderId, reason }) => {
+      if (!orderId) {
+        logger.warn({ reason }, 'dead letter without an order id');
+        return;
+      }
+      trace.getActiveSpan()?.setAttribute('order.id', orderId);
+      const failed = await store.markFailed(orderId, reason);
+      logger.warn({ orderId, failed }, 'order failed by a dead letter');
+    },
+  });
+}

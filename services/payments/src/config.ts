@@ -1,0 +1,9 @@
+import { env, loadConfig } from '@hoptrace/kit';
+import { z } from 'zod';
+
+export const PaymentsConfig = z.object({
+  PORT: env.port(8083),
+  LOG_LEVEL: env.logLevel(),
+});
+
+export const readConfig = () => loadConfig(PaymentsConfig);

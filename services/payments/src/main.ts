@@ -1,0 +1,12 @@
+import { closeServer, createLogger, listen, runService } from '@hoptrace/kit';
+import { buildApp } from './app';
+import { readConfig } from './config';
+import { Ledger } from './ledger';
+
+runService('payments', async () => {
+  const config = readConfig();
+  const logger = createLogger('payments', config.LOG_LEVEL);
+  const server = await listen(buildApp({ ledger: new Ledger(), logger }), config.PORT);
+  logger.info({ port: config.PORT }, 'payments listening');
+  return { logger, service: { stop: () => closeServer(server) } };
+});
