@@ -1,7 +1,8 @@
 import { dlqOf, DlqHeaders } from '@hoptrace/contracts';
-import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { metrics, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type { z } from 'zod';
+import { watchConsumerLag } from './consumer-lag';
 import { isAppError } from './errors';
 import type { MessageSender } from './kafka';
 import type { Logger } from './logger';
@@ -48,6 +49,10 @@ export function jsonEvent<S extends z.ZodType>(schema: S): (message: KafkaMessag
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const deadLetters = metrics.getMeter('hoptrace.kafka').createCounter('hoptrace.dlq.messages', {
+  unit: '{message}',
+  description: 'messages published to a dead-letter topic',
+});
 
 /** Errors the same message would hit again on every retry. */
 const isPermanent = (err: unknown) => err instanceof MalformedMessage || (isAppError(err) && err.status >= 400 && err.status < 500);
@@ -63,6 +68,7 @@ const isPermanent = (err: unknown) => err instanceof MalformedMessage || (isAppE
  */
 export class EventConsumer<T> {
   private consumer?: Consumer;
+  private unwatchLag?: () => Promise<void>;
   private readonly maxAttempts: number;
   private readonly baseBackoffMs: number;
 
@@ -84,6 +90,7 @@ export class EventConsumer<T> {
       this.consumer = undefined;
       throw err;
     }
+    this.unwatchLag ??= watchConsumerLag(kafka, groupId, topics);
     await consumer.run({
       autoCommit: true,
       eachMessage: async ({ topic, partition, message, heartbeat }) => {
@@ -140,11 +147,13 @@ export class EventConsumer<T> {
         },
       }],
     });
+    deadLetters.add(1, { 'messaging.destination.name': dlq, 'messaging.consumer.group.name': groupId });
     logger.error({ topic: delivery.topic, offset: delivery.offset, dlq, attempts, err: { message: err.message } }, 'event dead-lettered');
   }
 
   /** Stops fetching, lets the message in hand finish, commits, leaves the group. */
   async stop(): Promise<void> {
     await this.consumer?.disconnect();
+    await this.unwatchLag?.();
   }
 }

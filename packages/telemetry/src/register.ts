@@ -11,7 +11,9 @@
  *   OTEL_LOGS_EXPORTER                  none (Jaeger accepts traces only)
  *   OTEL_METRICS_EXPORTER               prometheus (scraped from OTEL_EXPORTER_PROMETHEUS_PORT)
  */
+import type { Span } from '@opentelemetry/api';
 import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
@@ -26,10 +28,34 @@ const defaults: Record<string, string> = {
 };
 for (const [key, value] of Object.entries(defaults)) process.env[key] ??= value;
 
-/** Probes and scrapes are not traffic worth a trace. */
-const UNTRACED_PATHS = /^\/(healthz|readyz|metrics)(\/|\?|$)/;
+/**
+ * Probes, scrapes and the telemetry plumbing itself (browser spans relayed to the collector, the
+ * storefront reading a trace back) are not traffic worth a trace.
+ */
+const UNTRACED_PATHS = /^\/(healthz|readyz|metrics|otlp\/)|^\/api\/orders\/[^/]+\/trace(\?|$)/;
 
+/** Messages on our topics are keyed by order id: say so on the span, so a trace is findable by order. */
+const tagOrder = (span: Span, { topic, message }: { topic: string; message: { key?: Buffer | string | null } }) => {
+  if (topic.startsWith('orders.') && message.key) span.setAttribute('order.id', String(message.key));
+};
+
+/**
+ * Built here rather than from OTEL_METRICS_EXPORTER so that every series carries the service,
+ * instance and environment as labels (withResourceConstantLabels): dashboards select on them.
+ */
+function prometheusReaders(): PrometheusExporter[] {
+  if (process.env.OTEL_METRICS_EXPORTER !== 'prometheus') return [];
+  process.env.OTEL_METRICS_EXPORTER = 'none';
+  return [new PrometheusExporter({
+    host: process.env.OTEL_EXPORTER_PROMETHEUS_HOST,
+    port: Number(process.env.OTEL_EXPORTER_PROMETHEUS_PORT ?? 9464),
+    withResourceConstantLabels: /^(service\.name|service\.instance\.id|deployment\.environment\.name)$/,
+  })];
+}
+
+const metricReaders = prometheusReaders();
 const sdk = new NodeSDK({
+  ...(metricReaders.length ? { metricReaders } : {}),
   resource: resourceFromAttributes({ [ATTR_SERVICE_VERSION]: process.env.npm_package_version ?? process.env.HOPTRACE_VERSION ?? '0.1.0' }),
   instrumentations: [getNodeAutoInstrumentations({
     '@opentelemetry/instrumentation-http': {
@@ -37,6 +63,7 @@ const sdk = new NodeSDK({
     },
     // Middleware spans are noise; router layers set http.route, which names the server span.
     '@opentelemetry/instrumentation-koa': { ignoreLayersType: ['middleware' as never] },
+    '@opentelemetry/instrumentation-kafkajs': { producerHook: tagOrder, consumerHook: tagOrder },
     // Statement parameters carry emails and ids: keep them out of spans.
     '@opentelemetry/instrumentation-pg': { enhancedDatabaseReporting: false },
   })],

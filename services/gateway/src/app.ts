@@ -4,7 +4,10 @@ import { createHttpApp, parseInput, type JsonResponse, type Logger, type Readine
 import type { NotificationsClient } from '@hoptrace/notifications/client';
 import type { OrdersClient } from '@hoptrace/orders/client';
 import type Koa from 'koa';
+import { fetchTrace, toTraceView } from './order-trace';
 import { serveStorefront } from './storefront';
+import { relayBrowserSpans } from './telemetry-relay';
+import { traceResponseHeader } from '@hoptrace/telemetry';
 
 export interface GatewayDeps {
   inventory: InventoryClient;
@@ -14,6 +17,10 @@ export interface GatewayDeps {
   readiness: ReadinessCheck[];
   storefrontDir: string;
   jaegerUiUrl: string;
+  /** Jaeger's HTTP query API, for the order page's trace waterfall. */
+  jaegerQueryUrl: string;
+  /** Where browser spans are forwarded (the collector's OTLP/HTTP traces endpoint). */
+  collectorTracesUrl: string;
 }
 
 const relay = (ctx: Koa.Context, res: JsonResponse) => {
@@ -26,7 +33,16 @@ export function buildApp(deps: GatewayDeps): Koa {
   return createHttpApp({
     logger: deps.logger,
     readiness: deps.readiness,
-    before: [serveStorefront(deps.storefrontDir)],
+    before: [
+      // W3C Trace Context Level 2: every response names its trace, so a client always finds it.
+      async (ctx, next) => {
+        const header = traceResponseHeader();
+        if (header) ctx.set('traceresponse', header);
+        await next();
+      },
+      relayBrowserSpans(deps.collectorTracesUrl),
+      serveStorefront(deps.storefrontDir),
+    ],
     routes: (router) => {
       router.get('/api/config', (ctx) => { ctx.body = { jaegerUiUrl: deps.jaegerUiUrl }; });
       router.get('/api/products', async (ctx) => { ctx.body = await deps.inventory.listProducts(); });
@@ -35,6 +51,11 @@ export function buildApp(deps: GatewayDeps): Koa {
         relay(ctx, await deps.orders.place(parseInput(CreateOrderRequest, ctx.request.body)));
       });
       router.get('/api/orders/:id', async (ctx) => { relay(ctx, await deps.orders.get(ctx.params.id!)); });
+      router.get('/api/orders/:id/trace', async (ctx) => {
+        const order = await deps.orders.get(ctx.params.id!);
+        if (order.status !== 200) return relay(ctx, order);
+        ctx.body = toTraceView(await fetchTrace(deps.jaegerQueryUrl, (order.body as { traceId: string }).traceId));
+      });
       router.get('/api/notifications', async (ctx) => {
         relay(ctx, await deps.notifications.forOrder(typeof ctx.query.orderId === 'string' ? ctx.query.orderId : ''));
       });

@@ -8,6 +8,8 @@ export const GatewayConfig = z.object({
   ORDERS_URL: env.url('base URL of the orders service'),
   NOTIFICATIONS_URL: env.url('base URL of the notifications service'),
   JAEGER_UI_URL: env.url('Jaeger UI as the browser reaches it, for "View trace in Jaeger" links'),
+  JAEGER_QUERY_URL: env.url("Jaeger's HTTP query API as the gateway reaches it (order trace waterfall)"),
+  OTEL_EXPORTER_OTLP_ENDPOINT: env.url('the collector; browser spans are forwarded to <it>/v1/traces'),
   ORDER_TIMEOUT_MS: env.ms(5000, 'time budget of placing an order, end to end'),
   HTTP_TIMEOUT_MS: env.ms(2000, 'time budget of the other calls to services'),
   STOREFRONT_DIR: z.string().default(resolve(__dirname, '..', 'web', 'dist')).describe('folder of the built storefront'),

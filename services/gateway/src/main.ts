@@ -16,6 +16,8 @@ runService('gateway', async () => {
     logger,
     storefrontDir: config.STOREFRONT_DIR,
     jaegerUiUrl: config.JAEGER_UI_URL,
+    jaegerQueryUrl: config.JAEGER_QUERY_URL,
+    collectorTracesUrl: new URL('/v1/traces', config.OTEL_EXPORTER_OTLP_ENDPOINT).toString(),
     readiness: [{ name: 'inventory', required: true, check: () => inventory.listProducts() }],
   });
   const server = await listen(app, config.PORT);

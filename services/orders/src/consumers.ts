@@ -2,6 +2,7 @@ import { DlqHeaders, dlqOf, OrderNotified, OrderShipped, Topics } from '@hoptrac
 import { EventConsumer, jsonEvent, type Logger, type MessageSender } from '@hoptrace/kit';
 import { trace } from '@opentelemetry/api';
 import type { Kafka } from 'kafkajs';
+import type { OrderMetrics } from './metrics';
 import type { OrdersStore } from './store';
 
 const decodeShipped = jsonEvent(OrderShipped);
@@ -11,10 +12,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const CONSUMED_TOPICS = [Topics.orderShipped, Topics.orderNotified];
 export const WATCHED_DEAD_LETTERS = [Topics.orderPlaced, Topics.orderShipped, Topics.orderNotified].map(dlqOf);
 
-interface Deps { kafka: Kafka; producer: MessageSender; store: OrdersStore; logger: Logger }
+interface Deps { kafka: Kafka; producer: MessageSender; store: OrdersStore; logger: Logger; metrics: OrderMetrics }
 
 /** orders.shipped and orders.notified advance an order to shipped, then completed, once each. */
-export function progressConsumer({ kafka, producer, store, logger }: Deps): EventConsumer<OrderShipped | OrderNotified> {
+export function progressConsumer({ kafka, producer, store, logger, metrics }: Deps): EventConsumer<OrderShipped | OrderNotified> {
   return new EventConsumer<OrderShipped | OrderNotified>({
     kafka, producer, logger,
     groupId: 'orders',
@@ -22,7 +23,9 @@ export function progressConsumer({ kafka, producer, store, logger }: Deps): Even
     decode: (message, topic) => (topic === Topics.orderShipped ? decodeShipped(message) : decodeNotified(message)),
     handle: async (event) => {
       trace.getActiveSpan()?.setAttribute('order.id', event.orderId);
-      const outcome = await store.applyProgress(event.eventId, event.orderId, event.type === 'OrderShipped' ? 'shipped' : 'completed');
+      const target = event.type === 'OrderShipped' ? 'shipped' : 'completed';
+      const { outcome, ageSeconds } = await store.applyProgress(event.eventId, event.orderId, target);
+      if (outcome === 'applied' && target === 'completed' && ageSeconds !== undefined) metrics.completed(ageSeconds);
       logger.info({ orderId: event.orderId, event: event.type, outcome }, 'order progress');
     },
   });
@@ -33,7 +36,7 @@ export function progressConsumer({ kafka, producer, store, logger }: Deps): Even
  * reason the consumer gave up. Nothing here is ever dead-lettered again: a dead letter without
  * an order id is logged and skipped.
  */
-export function deadLetterWatcher({ kafka, producer, store, logger }: Deps): EventConsumer<{ orderId?: string; reason: string }> {
+export function deadLetterWatcher({ kafka, producer, store, logger, metrics }: Deps): EventConsumer<{ orderId?: string; reason: string }> {
   return new EventConsumer({
     kafka, producer, logger,
     groupId: 'orders-dead-letters',
@@ -51,6 +54,7 @@ export function deadLetterWatcher({ kafka, producer, store, logger }: Deps): Eve
       }
       trace.getActiveSpan()?.setAttribute('order.id', orderId);
       const failed = await store.markFailed(orderId, reason);
+      if (failed) metrics.failed('dead_letter');
       logger.warn({ orderId, failed }, 'order failed by a dead letter');
     },
   });

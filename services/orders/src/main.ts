@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { deadLetterWatcher, progressConsumer, WATCHED_DEAD_LETTERS } from './consumers';
+import { createOrderMetrics, observeOutbox } from './metrics';
 import { OutboxRelay } from './outbox-relay';
 import { MIGRATIONS, OrdersStore } from './store';
 
@@ -21,9 +22,11 @@ runService('orders', async () => {
   const kafka = createKafka('orders', config.KAFKA_BROKERS, logger);
   const producer = new ManagedProducer(kafka);
 
+  const metrics = createOrderMetrics();
+  observeOutbox(store);
   const relay = new OutboxRelay(store, producer, logger, config.OUTBOX_IDLE_MS);
   relay.start();
-  const consumers = [progressConsumer({ kafka, producer, store, logger }), deadLetterWatcher({ kafka, producer, store, logger })];
+  const consumers = [progressConsumer({ kafka, producer, store, logger, metrics }), deadLetterWatcher({ kafka, producer, store, logger, metrics })];
   let stopping = false;
   // Orders are taken while Kafka is down (the outbox keeps them): Kafka work starts in the background.
   const kafkaStarted = keepTrying('starting Kafka consumers', async () => {
@@ -46,6 +49,7 @@ runService('orders', async () => {
         return carrier;
       },
       warn: (message, err) => logger.warn({ err: { message: (err as Error).message } }, message),
+      metrics,
     },
     readiness: [
       { name: 'database', required: true, check: () => pool.query('SELECT 1') },

@@ -1,6 +1,7 @@
 import { Topics, type Charge, type CreatedOrder, type CreateOrderRequest, type OrderItemInput, type OrderPlaced, type PaymentInput, type Reservation } from '@hoptrace/contracts';
 import { AppError, DependencyUnavailable, isAppError } from '@hoptrace/kit';
 import { createHash } from 'node:crypto';
+import { failureKind, type OrderMetrics } from './metrics';
 import type { OutboxMessage } from './store';
 
 export interface PlaceOrderDeps {
@@ -17,6 +18,7 @@ export interface PlaceOrderDeps {
   traceHeaders: () => Record<string, string>;
   /** Best-effort compensation and bookkeeping failures are logged, never thrown. */
   warn: (message: string, err: unknown) => void;
+  metrics?: Pick<OrderMetrics, 'placed' | 'failed'>;
 }
 
 /** What is stored and traced instead of the address itself. */
@@ -47,6 +49,7 @@ export async function placeOrder(deps: PlaceOrderDeps, input: CreateOrderRequest
   const fail = async (step: Parameters<typeof failureReason>[0], err: unknown): Promise<never> => {
     await deps.store.markFailed(id, failureReason(step, err)).catch((e) => deps.warn('could not mark the order failed', e));
     const known = isAppError(err) ? err : new DependencyUnavailable('orders', (err as Error).message);
+    deps.metrics?.failed(failureKind(known.status));
     throw new AppError(known.status, known.code, known.message, publicFields(known), id);
   };
 
@@ -84,5 +87,6 @@ export async function placeOrder(deps: PlaceOrderDeps, input: CreateOrderRequest
     await deps.inventory.release(reservation.id).catch((e) => deps.warn('could not release the reservation', e));
     return fail('record payment', isAppError(err) ? err : new DependencyUnavailable('database', (err as Error).message));
   }
+  deps.metrics?.placed();
   return { id, status: 'paid', traceId };
 }

@@ -90,17 +90,18 @@ export class OrdersStore {
    * Applies a downstream event once: its id is recorded in the same transaction as the status
    * change, so a redelivery finds it and changes nothing.
    */
-  async applyProgress(eventId: string, orderId: string, target: 'shipped' | 'completed'): Promise<'applied' | 'duplicate' | 'ignored'> {
+  async applyProgress(eventId: string, orderId: string, target: 'shipped' | 'completed'): Promise<{ outcome: 'applied' | 'duplicate' | 'ignored'; ageSeconds?: number }> {
     return withTransaction(this.pool, async (tx) => {
       const fresh = await tx.query('INSERT INTO processed_events (event_id) VALUES ($1) ON CONFLICT DO NOTHING', [eventId]);
-      if (fresh.rowCount === 0) return 'duplicate';
-      const { rows } = await tx.query<{ status: OrderStatus }>('SELECT status FROM orders WHERE id = $1 FOR UPDATE', [orderId]);
+      if (fresh.rowCount === 0) return { outcome: 'duplicate' };
+      const { rows } = await tx.query<{ status: OrderStatus; age: number }>(
+        'SELECT status, extract(epoch FROM clock_timestamp() - created_at)::float8 AS age FROM orders WHERE id = $1 FOR UPDATE', [orderId]);
       if (!rows[0]) throw new NotFound(`order ${orderId}`);
       const next = advance(rows[0].status, target);
-      if (!next) return 'ignored';
+      if (!next) return { outcome: 'ignored' };
       await tx.query('UPDATE orders SET status = $2, updated_at = now() WHERE id = $1', [orderId, next.status]);
       for (const type of next.events) await tx.query('INSERT INTO order_events (order_id, type) VALUES ($1, $2) ON CONFLICT DO NOTHING', [orderId, type]);
-      return 'applied';
+      return { outcome: 'applied', ageSeconds: rows[0].age };
     });
   }
 
@@ -124,6 +125,12 @@ export class OrdersStore {
     const { rows } = await this.pool.query<{ id: string; event_id: string; topic: string; message_key: string; payload: unknown; headers: Record<string, string>; created_at: Date }>(
       'SELECT id, event_id, topic, message_key, payload, headers, created_at FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1', [limit]);
     return rows.map((r) => ({ id: r.id, eventId: r.event_id, topic: r.topic, key: r.message_key, payload: r.payload, headers: r.headers, createdAt: r.created_at }));
+  }
+
+  async outboxBacklog(): Promise<{ rows: number; oldestAgeSeconds: number }> {
+    const { rows } = await this.pool.query<{ n: number; age: number | null }>(
+      'SELECT count(*)::int AS n, extract(epoch FROM now() - min(created_at))::float8 AS age FROM outbox WHERE sent_at IS NULL');
+    return { rows: rows[0]!.n, oldestAgeSeconds: rows[0]!.age ?? 0 };
   }
 
   async markSent(id: string): Promise<void> {

@@ -1,0 +1,5 @@
+export * from './jaeger';
+export * from './model';
+export * from './checks';
+export { categorize, missingAttributes } from './semconv';
+export { containsCardNumber, passesLuhn, personalDataIn } from './personal-data';
