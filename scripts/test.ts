@@ -3,7 +3,7 @@
  * against the native stack, which it starts (from empty data) and stops itself.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { callControl, controlSocket } from '../infra/native/src/control';
@@ -17,12 +17,22 @@ const reports = join(paths.state, 'test-reports');
 const totals = { passed: 0, failed: 0 };
 const log = (message: string) => console.log(`\n[test] ${message}`);
 
-function findTests(dir: string, integration: boolean, found: string[] = []): string[] {
+type Kind = 'unit' | 'integration' | 'post';
+
+/** Unit: test/**.test.ts; integration: *.int.test.ts; post-run checks over what the runs produced: *.post.test.ts. */
+function kindOf(path: string): Kind | undefined {
+  if (path.endsWith('.int.test.ts')) return 'integration';
+  if (path.endsWith('.post.test.ts')) return 'post';
+  if (path.endsWith('.test.ts') && /\/test\//.test(path)) return 'unit';
+  return undefined;
+}
+
+function findTests(kind: Kind, dir = root, found: string[] = []): string[] {
   for (const entry of readdirSync(dir)) {
     if (entry === 'node_modules' || entry === 'dist' || entry.startsWith('.')) continue;
     const path = join(dir, entry);
-    if (statSync(path).isDirectory()) findTests(path, integration, found);
-    else if (/\/test\//.test(path) && entry.endsWith('.test.ts') && entry.endsWith('.int.test.ts') === integration) found.push(path);
+    if (statSync(path).isDirectory()) findTests(kind, path, found);
+    else if (kindOf(path) === kind) found.push(path);
   }
   return found.sort();
 }
@@ -81,18 +91,25 @@ async function stopStack(child: ChildProcess, statuses: Status[]): Promise<boole
   return ok;
 }
 
+const TYPECHECKS = ['infra/native', 'scripts', 'services/gateway/web', 'e2e', 'packages/traces', 'dashboards'];
+
 async function main(): Promise<number> {
-  log('building and type-checking (tsc -b)');
-  if (run('npx', ['tsc', '-b']) !== 0 || run('npx', ['tsc', '-p', 'infra/native', '--noEmit']) !== 0 || run('npx', ['tsc', '-p', 'scripts', '--noEmit']) !== 0) {
+  log('building and type-checking (npm run build, tsc --noEmit on scripts, storefront, tests)');
+  const built = run('npm', ['run', '-s', 'build']) === 0
+    && TYPECHECKS.filter((p) => existsSync(join(root, p, 'tsconfig.json'))).every((p) => run('npx', ['tsc', '-p', p, '--noEmit']) === 0);
+  if (!built) {
     console.log('\n0 passed, 1 failed');
     return 1;
   }
-  let ok = nodeTests('unit tests', findTests(root, false));
-  const integration = findTests(root, true);
-  if (integration.length) {
+  let ok = nodeTests('unit tests', findTests('unit'));
+  const integration = findTests('integration');
+  const post = findTests('post');
+  if (integration.length || post.length) {
+    process.env.HOPTRACE_RUN_STARTED_AT ??= String(Date.now());
     const { child, statuses } = await startStack();
     try {
       ok = nodeTests('integration tests', integration, ['--test-concurrency=1']) && ok;
+      ok = nodeTests('checks over what the runs produced', post, ['--test-concurrency=1']) && ok;
     } finally {
       if (child) ok = (await stopStack(child, statuses)) && ok;
     }

@@ -13,6 +13,7 @@ import { bold, dim, green, info, red, seconds, setPrefixWidth, step, warn } from
 import { ensureDebianPackages, missingDebianPackages } from './provision/debian';
 import { Stack } from './stack';
 import { killLeftovers, type Status } from './supervisor';
+import { waitFor } from './wait';
 
 const USAGE = `usage:
   npm start [-- --fresh] [-- --quiet]      run the whole stack natively (Ctrl-C stops it)
@@ -112,7 +113,9 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'status') return printStatus(await callControl<Status[]>(socket, 'GET', '/status'));
   if (command === 'down') {
     await callControl(socket, 'POST', '/shutdown');
-    return info('stopping the native stack');
+    info('stopping the native stack');
+    await waitFor('the native stack to stop', async () => !(await callControl(socket, 'GET', '/status', 2000).then(() => true, () => false)), 120_000, 250);
+    return info('stopped');
   }
   if ((ACTIONS as readonly string[]).includes(command ?? '')) {
     if (!name) throw new Error(`\`${command}\` needs a component name\n${USAGE}`);

@@ -79,7 +79,8 @@ export class EventConsumer<T> {
 
   async start(): Promise<void> {
     const { kafka, groupId, topics } = this.options;
-    const consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, heartbeatInterval: 3000, retry: { retries: 10 } });
+    // A short session: a consumer that crashed (SIGKILL) gives its partitions back within 10 s.
+    const consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1000, retry: { retries: 10 } });
     this.consumer = consumer;
     try {
       await consumer.connect();

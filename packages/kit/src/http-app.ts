@@ -36,6 +36,7 @@ export function errorResponses(logger: Logger): Koa.Middleware {
     try {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) throw new NotFound(`${ctx.method} ${ctx.path}`);
+      if (ctx.status === 405 && ctx.body === undefined) throw new AppError(405, 'method_not_allowed', `${ctx.method} is not allowed on ${ctx.path}`);
     } catch (err) {
       const known: AppError = isAppError(err) ? err
         : isDatabaseUnavailable(err) ? new DependencyUnavailable('database', (err as Error).message)

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
+import { ErrorBody } from '@hoptrace/contracts';
 import { Conflict } from '../src/errors';
 import { createHttpApp, type ReadinessCheck } from '../src/http-app';
 
@@ -87,6 +88,15 @@ test('an unknown route is a JSON 404', async () => {
   assert.equal(res.status, 404);
   assert.match(res.type, /application\/json/);
   assert.deepEqual(res.body, { error: { code: 'not_found', message: 'GET /nowhere not found' } });
+});
+
+test('a method the route does not allow is a 405 in the JSON error shape, with Allow', async () => {
+  const res = await fetch(`${url}/echo`, { method: 'GET' });
+  assert.equal(res.status, 405);
+  assert.equal(res.headers.get('allow'), 'POST');
+  assert.match(res.headers.get('content-type') ?? '', /application\/json/);
+  const body = ErrorBody.parse(await res.json());
+  assert.equal(typeof body.error.code, 'string');
 });
 
 test('a thrown plain Error is a 500 internal_error that does not leak its message', async () => {

@@ -2,6 +2,8 @@ import { metrics } from '@opentelemetry/api';
 import type { OrdersStore } from './store';
 
 const meter = metrics.getMeter('hoptrace.orders');
+// Instrument names carry the unit (`.seconds`) because this Prometheus exporter does not append
+// unit suffixes, and Prometheus naming wants `_seconds` on the series.
 
 /** Failure reasons as a metric label: a handful of values, never free text. */
 export type FailureKind = 'payment_declined' | 'stock_unavailable' | 'invalid_order' | 'dependency_unavailable' | 'dead_letter';
@@ -24,7 +26,7 @@ export function createOrderMetrics(): OrderMetrics {
   const placed = meter.createCounter('hoptrace.orders.placed', { unit: '{order}', description: 'orders accepted (stock reserved, payment captured)' });
   const failed = meter.createCounter('hoptrace.orders.failed', { unit: '{order}', description: 'orders that failed, by reason' });
   const completed = meter.createCounter('hoptrace.orders.completed', { unit: '{order}', description: 'orders whose customer was notified' });
-  const duration = meter.createHistogram('hoptrace.order.duration', {
+  const duration = meter.createHistogram('hoptrace.order.duration.seconds', {
     unit: 's',
     description: 'time from order placed to completed',
     advice: { explicitBucketBoundaries: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300] },
@@ -39,7 +41,7 @@ export function createOrderMetrics(): OrderMetrics {
 /** Rows waiting in the outbox and the age of the oldest: a growing age means Kafka is not taking them. */
 export function observeOutbox(store: Pick<OrdersStore, 'outboxBacklog'>): void {
   const pending = meter.createObservableGauge('hoptrace.outbox.pending', { unit: '{row}', description: 'outbox rows not yet acknowledged by Kafka' });
-  const age = meter.createObservableGauge('hoptrace.outbox.oldest_age', { unit: 's', description: 'age of the oldest unsent outbox row' });
+  const age = meter.createObservableGauge('hoptrace.outbox.oldest_age.seconds', { unit: 's', description: 'age of the oldest unsent outbox row' });
   meter.addBatchObservableCallback(async (result) => {
     const backlog = await store.outboxBacklog().catch(() => undefined);
     if (!backlog) return;

@@ -1,0 +1,50 @@
+import type { CreateOrderRequest, OrderStatus, OrderView, Product } from '@hoptrace/contracts';
+import { gatewayUrl } from './stack';
+
+/** The public API, as a client of the shop uses it. */
+export interface ApiResponse<T = unknown> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export async function api<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+  const res = await fetch(`${gatewayUrl}${path}`, {
+    method,
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    signal: AbortSignal.timeout(15_000),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try { parsed = text ? JSON.parse(text) : undefined; } catch { /* not JSON: keep the text */ }
+  return { status: res.status, body: parsed as T, headers: res.headers };
+}
+
+export const APPROVED_CARD = { cardNumber: '4242424242424242', expiry: '12/30', cvc: '123' };
+export const DECLINED_CARD = { cardNumber: '4000000000000002', expiry: '12/30', cvc: '123' };
+
+export function orderRequest(overrides: Partial<CreateOrderRequest> = {}): CreateOrderRequest {
+  return { email: 'ada@example.com', items: [{ sku: 'MUG-01', quantity: 1 }], payment: APPROVED_CARD, ...overrides };
+}
+
+export async function products(): Promise<Map<string, Product>> {
+  const res = await api<Product[]>('GET', '/api/products');
+  if (res.status !== 200) throw new Error(`GET /api/products answered ${res.status}`);
+  return new Map(res.body.map((p) => [p.sku, p]));
+}
+
+/** Polls an order until its status is one of `statuses`, or fails naming the last status seen. */
+export async function waitForOrder(id: string, statuses: OrderStatus[], timeoutMs = 30_000): Promise<OrderView> {
+  const deadline = Date.now() + timeoutMs;
+  let last: OrderView | undefined;
+  while (Date.now() < deadline) {
+    const res = await api<OrderView>('GET', `/api/orders/${id}`).catch(() => undefined);
+    if (res?.status === 200) {
+      last = res.body;
+      if (statuses.includes(last.status)) return last;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`order ${id} did not reach ${statuses.join('/')} within ${timeoutMs / 1000} s (last status: ${last?.status ?? 'unknown'}${last?.failureReason ? `, ${last.failureReason}` : ''})`);
+}

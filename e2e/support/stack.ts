@@ -1,0 +1,49 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+import { AddressMap } from '../../infra/native/src/addresses';
+import { loadCompose } from '../../infra/native/src/compose';
+import { callControl, controlSocket } from '../../infra/native/src/control';
+import { resolvePaths } from '../../infra/native/src/paths';
+import type { Status } from '../../infra/native/src/supervisor';
+
+/**
+ * The running native stack as tests see it: addresses derived from docker-compose.yml the same way
+ * the runner derives them, component control through the runner's socket, and direct clients for
+ * checking the data (Postgres) and the messages (Kafka).
+ */
+const paths = resolvePaths();
+const { services } = loadCompose(paths.compose, paths.root, { ...process.env, HOPTRACE_ADMIN_TOKEN: process.env.HOPTRACE_ADMIN_TOKEN ?? 'unused' });
+const addresses = new AddressMap(services);
+const socket = controlSocket(paths);
+
+export const hostPort = (service: string, containerPort: number) => `${addresses.host}:${addresses.port(service, containerPort)}`;
+export const gatewayUrl = process.env.HOPTRACE_GATEWAY_URL ?? `http://${hostPort('gateway', 8080)}`;
+export const jaegerQueryUrl = process.env.JAEGER_QUERY_URL ?? `http://${hostPort('jaeger', 16686)}`;
+export const prometheusUrl = process.env.PROMETHEUS_URL ?? `http://${hostPort('prometheus', 9090)}`;
+
+export type ComponentAction = 'start' | 'stop' | 'restart' | 'kill';
+
+/** Stops, starts, restarts or SIGKILLs one component; resolves once the runner reports it done. */
+export function stack(action: ComponentAction, name: string): Promise<Status> {
+  return callControl<Status>(socket, 'POST', `/components/${name}/${action}`);
+}
+
+export function stackStatus(): Promise<Status[]> {
+  return callControl<Status[]>(socket, 'GET', '/status');
+}
+
+/** Runs one query against a service's database and closes the connection. */
+export async function query<T extends Record<string, unknown>>(database: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const env = services.find((s) => s.name === 'postgres')!.environment;
+  const client = new Client({ host: addresses.host, port: addresses.port('postgres', 5432), user: env.POSTGRES_USER, password: env.POSTGRES_PASSWORD, database });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+export function kafka(clientId: string): Kafka {
+  return new Kafka({ clientId, brokers: [hostPort('kafka', 9092)], logLevel: logLevel.NOTHING });
+}
