@@ -91,7 +91,7 @@ async function stopStack(child: ChildProcess, statuses: Status[]): Promise<boole
   return ok;
 }
 
-const TYPECHECKS = ['infra/native', 'scripts', 'services/gateway/web', 'e2e', 'packages/traces', 'dashboards'];
+const TYPECHECKS = ['infra/native', 'scripts', 'services/gateway/web', 'e2e', 'dashboards'];
 
 async function main(): Promise<number> {
   log('building and type-checking (npm run build, tsc --noEmit on scripts, storefront, tests)');

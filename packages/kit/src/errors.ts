@@ -44,7 +44,7 @@ export class PaymentDeclined extends AppError {
 
 /** A dependency is down, too slow, or answered with a server error: the caller may retry later. */
 export class DependencyUnavailable extends AppError {
-  constructor(readonly dependency: string, detail: string) {
+  constructor(readonly dependency: string, detail: string, readonly upstreamCode?: string) {
     super(503, 'dependency_unavailable', `${dependency} is unavailable: ${detail}`);
   }
 }

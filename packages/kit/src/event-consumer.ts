@@ -4,6 +4,8 @@ import type { Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type { z } from 'zod';
 import { watchConsumerLag } from './consumer-lag';
 import { isAppError } from './errors';
+import { activeFault, recordFault, sleep, type Fault } from './faults';
+import { flushTelemetry } from '@hoptrace/telemetry';
 import type { MessageSender } from './kafka';
 import type { Logger } from './logger';
 
@@ -16,6 +18,16 @@ export interface Delivery {
   offset: string;
   key?: string;
   headers: IHeaders;
+  /**
+   * A point in the middle of the handler's work where an injected `crash` fault stops the process
+   * (after something was made durable, before the rest): the redelivery must finish the job once.
+   */
+  checkpoint: (step: string) => Promise<void>;
+}
+
+/** Remembers which messages already had their injected crash, so a redelivery is not crashed again. */
+export interface FaultMarks {
+  markOnce(key: string): Promise<boolean>;
 }
 
 export interface EventConsumerOptions<T> {
@@ -29,6 +41,9 @@ export interface EventConsumerOptions<T> {
   logger: Logger;
   maxAttempts?: number;
   baseBackoffMs?: number;
+  /** This service's name: the target that fault entries address. */
+  service?: string;
+  faultMarks?: FaultMarks;
 }
 
 /** Decodes a JSON event with its contract schema; anything else is malformed. */
@@ -48,7 +63,6 @@ export function jsonEvent<S extends z.ZodType>(schema: S): (message: KafkaMessag
   };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const deadLetters = metrics.getMeter('hoptrace.kafka').createCounter('hoptrace.dlq.messages', {
   unit: '{message}',
   description: 'messages published to a dead-letter topic',
@@ -95,23 +109,33 @@ export class EventConsumer<T> {
     await consumer.run({
       autoCommit: true,
       eachMessage: async ({ topic, partition, message, heartbeat }) => {
-        const delivery: Delivery = { topic, partition, offset: message.offset, key: message.key?.toString('utf8'), headers: message.headers ?? {} };
-        await this.process(message, delivery, heartbeat);
+        await this.process(message, { topic, partition, offset: message.offset, key: message.key?.toString('utf8'), headers: message.headers ?? {} }, heartbeat);
       },
     });
   }
 
-  private async process(message: KafkaMessage, delivery: Delivery, heartbeat: () => Promise<void>): Promise<void> {
+  private async process(message: KafkaMessage, received: Omit<Delivery, 'checkpoint'>, heartbeat: () => Promise<void>): Promise<void> {
     const { logger, decode, handle } = this.options;
     const span = trace.getActiveSpan();
+    const fault = this.options.service ? activeFault(this.options.service, received.topic) : undefined;
+    const delivery: Delivery = { ...received, checkpoint: (step) => this.crashIfAsked(fault, received, step) };
     let event: T;
     try {
       event = decode(message, delivery.topic);
     } catch (err) {
       return this.deadLetter(message, delivery, err as Error, 0);
     }
+    if (fault?.kind === 'latency' || fault?.kind === 'hang') {
+      recordFault(fault);
+      // A consumer cannot hang forever without losing its partitions: `hang` holds the message 30 s.
+      await sleep(fault.param ?? (fault.kind === 'hang' ? 30_000 : 1000));
+    }
     for (let attempt = 1; ; attempt++) {
       try {
+        if (fault?.kind === 'error') {
+          recordFault(fault);
+          throw new Error(`injected error in ${fault.service}`);
+        }
         await handle(event, delivery);
         return;
       } catch (err) {
@@ -122,6 +146,18 @@ export class EventConsumer<T> {
         await heartbeat();
       }
     }
+  }
+
+  /** An injected crash: the process exits mid-message, once per message, without committing. */
+  private async crashIfAsked(fault: Fault | undefined, delivery: Omit<Delivery, 'checkpoint'>, step: string): Promise<void> {
+    if (fault?.kind !== 'crash') return;
+    const key = `${this.options.groupId}/${delivery.topic}/${delivery.partition}/${delivery.offset}`;
+    if (this.options.faultMarks && !(await this.options.faultMarks.markOnce(key))) return;
+    recordFault(fault);
+    trace.getActiveSpan()?.addEvent('process.crash', { 'hoptrace.crash.step': step });
+    this.options.logger.error({ topic: delivery.topic, offset: delivery.offset, step }, 'injected crash: exiting mid-message');
+    await Promise.race([flushTelemetry(), sleep(2000)]);
+    process.exit(70);
   }
 
   private async deadLetter(message: KafkaMessage, delivery: Delivery, err: Error, attempts: number): Promise<void> {

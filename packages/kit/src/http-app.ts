@@ -2,7 +2,9 @@ import Router from '@koa/router';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import Koa, { type Context, type Next } from 'koa';
 import { isDatabaseUnavailable } from './db';
+import { BUDGET_HEADER, parseBudget, remainingBudget, runWithDeadline } from './deadline';
 import { AppError, BadRequest, DependencyUnavailable, isAppError, NotFound } from './errors';
+import { activeFault, faultErrorCode, recordFault, sleep } from './faults';
 import type { Logger } from './logger';
 
 declare module 'koa' {
@@ -20,12 +22,16 @@ export interface ReadinessCheck {
 }
 
 export interface HttpAppOptions {
+  /** This service's name: the target that fault entries address. */
+  service: string;
   logger: Logger;
   readiness: ReadinessCheck[];
   routes: (router: Router) => void;
   bodyLimitBytes?: number;
-  /** Middleware that runs before the routes, e.g. static files. */
+  /** Middleware that runs before fault injection and the routes, e.g. static files. */
   before?: Koa.Middleware[];
+  /** At the edge: the whole budget of a request; inside, the caller's remaining budget applies. */
+  requestBudgetMs?: number;
 }
 
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
@@ -81,6 +87,37 @@ export function jsonBody(limit = DEFAULT_BODY_LIMIT): Koa.Middleware {
   };
 }
 
+/** Runs the rest of the request within the time budget its caller had left (and ours, at the edge). */
+export function requestBudget(edgeBudgetMs?: number): Koa.Middleware {
+  return (ctx: Context, next: Next) => {
+    const budgets = [parseBudget(ctx.get(BUDGET_HEADER)), edgeBudgetMs].filter((b): b is number => b !== undefined);
+    return budgets.length ? runWithDeadline(Date.now() + Math.min(...budgets), next) : next();
+  };
+}
+
+/** Injects the HTTP faults (error, latency, hang) addressed to this service in the request's baggage. */
+export function httpFaults(service: string): Koa.Middleware {
+  return async (ctx: Context, next: Next) => {
+    const fault = ctx.path === '/healthz' || ctx.path === '/readyz' ? undefined : activeFault(service, ctx.path);
+    if (!fault || fault.kind === 'poison' || fault.kind === 'crash') return next();
+    recordFault(fault);
+    if (fault.kind === 'error') throw new AppError(500, faultErrorCode(fault), `injected error in ${service}`);
+    if (fault.kind === 'hang') {
+      // Never answers; ends when the caller gives up and closes the connection.
+      await new Promise<void>((resolve) => ctx.req.once('close', () => resolve()));
+      ctx.respond = false;
+      return;
+    }
+    await sleep(fault.param ?? 1000);
+    // Work the caller no longer waits for is not done: a reservation made now would leak.
+    const left = remainingBudget();
+    if ((left !== undefined && left <= 0) || ctx.req.destroyed) {
+      throw new AppError(504, 'deadline_exceeded', 'the caller stopped waiting during an injected delay; not processed');
+    }
+    return next();
+  };
+}
+
 async function runChecks(checks: ReadinessCheck[]) {
   const results = await Promise.all(checks.map(async (c) => {
     try {
@@ -109,7 +146,9 @@ export function createHttpApp(options: HttpAppOptions): Koa {
   });
   options.routes(router);
   app.use(errorResponses(options.logger));
+  app.use(requestBudget(options.requestBudgetMs));
   for (const middleware of options.before ?? []) app.use(middleware);
+  app.use(httpFaults(options.service));
   app.use(jsonBody(options.bodyLimitBytes));
   app.use(router.routes());
   app.use(router.allowedMethods());

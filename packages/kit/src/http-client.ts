@@ -1,4 +1,6 @@
+import { BUDGET_HEADER, remainingBudget } from './deadline';
 import { AppError, DependencyUnavailable } from './errors';
+import { sleep } from './faults';
 
 export interface JsonResponse<T = unknown> {
   status: number;
@@ -11,29 +13,63 @@ export interface RequestOptions {
   timeoutMs?: number;
   /** Return 5xx answers as they are instead of throwing (a proxy passes them on). */
   passServerErrors?: boolean;
+  /**
+   * Safe to repeat (GET, or a request the callee deduplicates, e.g. by idempotency key): a
+   * failed attempt is retried with backoff while the time budget lasts. Never set for others.
+   */
+  idempotent?: boolean;
 }
 
+const RETRY_BACKOFF_MS = [100, 300];
+/** Kept back from the caller's remaining budget so an answer can still travel back in time. */
+const BUDGET_MARGIN_MS = 50;
+
+type ErrorShape = { error?: { code?: string; message?: string; fields?: Record<string, string> } };
+
 /**
- * JSON over HTTP to another service. Network errors, timeouts and 5xx answers become
- * DependencyUnavailable; 2xx and 4xx answers are returned for the caller to interpret.
+ * JSON over HTTP to another service, within the request's time budget. Network errors, timeouts
+ * and 5xx answers become DependencyUnavailable; 2xx and 4xx answers are returned for the caller
+ * to interpret.
  */
 export class JsonClient {
   constructor(readonly dependency: string, readonly baseUrl: string, readonly timeoutMs: number) {}
 
   async request<T = unknown>(method: string, path: string, options: RequestOptions = {}): Promise<JsonResponse<T>> {
-    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
+    const attempts = options.idempotent || method === 'GET' ? RETRY_BACKOFF_MS.length + 1 : 1;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.once<T>(method, path, options);
+      } catch (err) {
+        const budget = remainingBudget();
+        const backoff = RETRY_BACKOFF_MS[attempt - 1];
+        const retriable = err instanceof DependencyUnavailable && attempt < attempts && backoff !== undefined
+          && (budget === undefined || budget > backoff + BUDGET_MARGIN_MS * 2);
+        if (!retriable) throw err;
+        await sleep(backoff);
+      }
+    }
+  }
+
+  private async once<T>(method: string, path: string, options: RequestOptions): Promise<JsonResponse<T>> {
+    const budget = remainingBudget();
+    const timeoutMs = Math.floor(Math.min(options.timeoutMs ?? this.timeoutMs, budget === undefined ? Infinity : budget - BUDGET_MARGIN_MS));
+    if (timeoutMs <= 0) throw new DependencyUnavailable(this.dependency, 'the time budget of the request is used up; not called');
     let res: Response;
     try {
       res = await fetch(new URL(path, this.baseUrl), {
         method,
-        headers: { accept: 'application/json', ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers },
+        headers: {
+          accept: 'application/json',
+          [BUDGET_HEADER]: String(timeoutMs),
+          ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...options.headers,
+        },
         body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
       const e = err as Error & { cause?: { code?: string } };
-      const detail = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : e.cause?.code ?? e.message;
-      throw new DependencyUnavailable(this.dependency, detail);
+      throw new DependencyUnavailable(this.dependency, e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : e.cause?.code ?? e.message);
     }
     let body: unknown;
     try {
@@ -45,14 +81,12 @@ export class JsonClient {
       throw new DependencyUnavailable(this.dependency, `answered ${res.status} with a body that is not JSON`);
     }
     if (res.status >= 500 && !options.passServerErrors) {
-      const message = (body as { error?: { message?: string } } | undefined)?.error?.message;
-      throw new DependencyUnavailable(this.dependency, `answered ${res.status}${message ? ` (${message})` : ''}`);
+      const error = (body as ErrorShape | undefined)?.error;
+      throw new DependencyUnavailable(this.dependency, `answered ${res.status}${error?.message ? ` (${error.message})` : ''}`, error?.code);
     }
     return { status: res.status, body: body as T };
   }
 }
-
-type ErrorShape = { error?: { code?: string; message?: string; fields?: Record<string, string> } };
 
 /** Passes a success through; turns another service's 4xx answer back into the same AppError. */
 export function expectSuccess<T>(res: JsonResponse<unknown>, dependency: string): T {

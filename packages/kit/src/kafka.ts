@@ -1,4 +1,5 @@
 import { Kafka, logLevel, Partitioners, type LogEntry, type Producer, type ProducerRecord, type RecordMetadata } from 'kafkajs';
+import { activeFault, recordFault } from './faults';
 import type { Logger } from './logger';
 
 const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -108,4 +109,19 @@ export async function keepTrying(what: string, attempt: () => Promise<void>, log
     }
   }
   return false;
+}
+
+/**
+ * The producing side of the `poison` fault: while the work in hand carries it for this service,
+ * every message it produces is malformed (its consumers must dead-letter it).
+ */
+export function withPoisonFaults(service: string, sender: MessageSender): MessageSender {
+  return {
+    send(record) {
+      const fault = activeFault(service, record.topic);
+      if (fault?.kind !== 'poison') return sender.send(record);
+      recordFault(fault);
+      return sender.send({ ...record, messages: record.messages.map((m) => ({ ...m, value: '{"poisoned": tr' })) });
+    },
+  };
 }

@@ -1,2 +1,2 @@
-export { shutdownTelemetry } from './shutdown';
+export { flushTelemetry, shutdownTelemetry } from './shutdown';
 export { activeTraceId, traceResponseHeader } from './context';

@@ -11,13 +11,13 @@
  *   OTEL_LOGS_EXPORTER                  none (Jaeger accepts traces only)
  *   OTEL_METRICS_EXPORTER               prometheus (scraped from OTEL_EXPORTER_PROMETHEUS_PORT)
  */
-import type { Span } from '@opentelemetry/api';
+import { trace, type ProxyTracerProvider, type Span } from '@opentelemetry/api';
 import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
-import { SHUTDOWN_HOOK } from './shutdown';
+import { FLUSH_HOOK, SHUTDOWN_HOOK } from './shutdown';
 
 const defaults: Record<string, string> = {
   OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,undici,koa,kafkajs,pg,pino,runtime-node',
@@ -65,9 +65,14 @@ const sdk = new NodeSDK({
     '@opentelemetry/instrumentation-koa': { ignoreLayersType: ['middleware' as never] },
     '@opentelemetry/instrumentation-kafkajs': { producerHook: tagOrder, consumerHook: tagOrder },
     // Statement parameters carry emails and ids: keep them out of spans.
-    '@opentelemetry/instrumentation-pg': { enhancedDatabaseReporting: false },
+    // requireParentSpan: background polling (the outbox relay, metric callbacks) makes no traces.
+    '@opentelemetry/instrumentation-pg': { enhancedDatabaseReporting: false, requireParentSpan: true },
   })],
 });
 sdk.start();
 
 (globalThis as Record<symbol, unknown>)[SHUTDOWN_HOOK] = () => sdk.shutdown();
+(globalThis as Record<symbol, unknown>)[FLUSH_HOOK] = async () => {
+  const provider = (trace.getTracerProvider() as ProxyTracerProvider).getDelegate() as { forceFlush?: () => Promise<void> };
+  await provider.forceFlush?.();
+};

@@ -104,15 +104,21 @@ export class JaegerClient {
 
   /**
    * Waits until the trace exists and its span count has stopped growing for `settleMs`:
-   * services flush their span batches independently (every 5 s by default), so a trace seen
-   * early may still lack its Kafka consumers.
+   * services flush their span batches independently (BatchSpanProcessor: every 5 s by default),
+   * so a trace seen early may still lack its Kafka consumers. A 2 s settle proved too short on
+   * the live stack (29 spans, then 46), hence just over one batch delay. Even a stable count can
+   * mislead when a consumer runs late, so `isComplete` may demand more (the CLI: no orphans left).
    */
-  async waitForTrace(traceId: string, timeoutMs: number, settleMs = 2_000): Promise<JaegerTrace | undefined> {
+  async waitForTrace(
+    traceId: string,
+    timeoutMs: number,
+    { settleMs = 6_000, isComplete = () => true }: { settleMs?: number; isComplete?: (trace: JaegerTrace) => boolean } = {},
+  ): Promise<JaegerTrace | undefined> {
     const deadline = Date.now() + timeoutMs;
     let latest = await this.getTrace(traceId);
     let stableSince = Date.now();
     while (Date.now() < deadline) {
-      if (latest && Date.now() - stableSince >= settleMs) break;
+      if (latest && Date.now() - stableSince >= settleMs && isComplete(latest)) break;
       await new Promise((resolve) => setTimeout(resolve, 500));
       const next = await this.getTrace(traceId);
       if (!latest || !next || next.spans.length !== latest.spans.length) stableSince = Date.now();
@@ -127,9 +133,10 @@ export class JaegerClient {
     try {
       response = await fetch(url, { signal: AbortSignal.timeout(this.timeoutMs), headers: { accept: 'application/json' } });
     } catch (error) {
-      const err = error as Error & { cause?: { code?: string } };
+      const err = error as Error & { cause?: { code?: string; message?: string } };
       if (err.name === 'TimeoutError') throw new JaegerError(`Jaeger at ${this.baseUrl} did not answer within ${this.timeoutMs} ms (${path})`);
-      const code = err.cause?.code ?? err.message;
+      // undici hides the reason (ECONNREFUSED, ENOTFOUND, bad port) in `cause`.
+      const code = err.cause?.code ?? err.cause?.message ?? err.message;
       throw new JaegerError(`Jaeger at ${this.baseUrl} is unreachable (${code})`);
     }
     if (absentStatuses.includes(response.status)) return undefined;

@@ -3,5 +3,5 @@ import type Koa from 'koa';
 
 /** fulfillment works from Kafka; over HTTP it only answers probes. */
 export function buildApp(deps: { logger: Logger; readiness: ReadinessCheck[] }): Koa {
-  return createHttpApp({ logger: deps.logger, readiness: deps.readiness, routes: () => {} });
+  return createHttpApp({ service: 'fulfillment', logger: deps.logger, readiness: deps.readiness, routes: () => {} });
 }

@@ -1,7 +1,8 @@
 import { dlqOf, OrderPlaced, Topics } from '@hoptrace/contracts';
 import { InventoryClient } from '@hoptrace/inventory/client';
 import {
-  closeServer, createKafka, createLogger, createPool, ensureTopics, EventConsumer, jsonEvent, keepTrying, listen, ManagedProducer, migrate, pingKafka, runService,
+  closeServer, createKafka, createLogger, createPool, ensureTopics, EventConsumer, FAULT_MARKS_MIGRATION, faultMarksIn, jsonEvent, keepTrying, listen,
+  ManagedProducer, migrate, pingKafka, runService, withPoisonFaults,
 } from '@hoptrace/kit';
 import { trace } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
@@ -14,19 +15,21 @@ runService('fulfillment', async () => {
   const config = readConfig();
   const logger = createLogger('fulfillment', config.LOG_LEVEL);
   const pool = createPool(config.DATABASE_URL, logger);
-  await migrate(pool, MIGRATIONS);
+  await migrate(pool, [...MIGRATIONS, FAULT_MARKS_MIGRATION]);
   const store = new FulfillmentStore(pool);
   const kafka = createKafka('fulfillment', config.KAFKA_BROKERS, logger);
   const producer = new ManagedProducer(kafka);
-  const deps = { store, inventory: new InventoryClient(config.INVENTORY_URL, config.HTTP_TIMEOUT_MS), sender: producer, newId: randomUUID };
+  const deps = { store, inventory: new InventoryClient(config.INVENTORY_URL, config.HTTP_TIMEOUT_MS), sender: withPoisonFaults('fulfillment', producer), newId: randomUUID };
   const consumer = new EventConsumer<OrderPlaced>({
     kafka, producer, logger,
+    service: 'fulfillment',
+    faultMarks: faultMarksIn(pool),
     groupId: 'fulfillment',
     topics: [Topics.orderPlaced],
     decode: jsonEvent(OrderPlaced),
-    handle: async (event) => {
+    handle: async (event, delivery) => {
       trace.getActiveSpan()?.setAttributes({ 'order.id': event.orderId, 'order.item_count': event.items.length, 'order.total_cents': event.totalCents });
-      const { shipment, firstTime } = await shipOrder(deps, event);
+      const { shipment, firstTime } = await shipOrder({ ...deps, checkpoint: delivery.checkpoint }, event);
       logger.info({ orderId: event.orderId, trackingNumber: shipment.trackingNumber, firstTime }, firstTime ? 'order shipped' : 'order already shipped; event re-published');
     },
   });

@@ -20,6 +20,8 @@ export interface ShipOrderDeps {
   inventory: { commit(reservationId: string): Promise<unknown> };
   sender: MessageSender;
   newId: () => string;
+  /** Where an injected crash may stop the work: after the shipment is recorded, before it is published. */
+  checkpoint?: (step: string) => Promise<void>;
 }
 
 /** Tracking numbers look like a carrier's: HT and ten characters of Crockford base32. */
@@ -60,6 +62,7 @@ export async function shipOrder(deps: ShipOrderDeps, event: OrderPlaced): Promis
       email: event.customer.email,
     });
   }
+  await deps.checkpoint?.('shipment recorded');
   await deps.sender.send({
     topic: Topics.orderShipped,
     acks: -1,

@@ -31,6 +31,7 @@ const relay = (ctx: Koa.Context, res: JsonResponse) => {
 /** The only public entry: the storefront and the public API in front of the services. */
 export function buildApp(deps: GatewayDeps): Koa {
   return createHttpApp({
+    service: 'gateway',
     logger: deps.logger,
     readiness: deps.readiness,
     before: [

@@ -6,7 +6,7 @@ import type { InventoryStore } from './store';
 
 export function buildApp(deps: { store: InventoryStore; logger: Logger; readiness: ReadinessCheck[] }): Koa {
   const { store } = deps;
-  return createHttpApp({
+  return createHttpApp({ service: 'inventory',
     logger: deps.logger,
     readiness: deps.readiness,
     routes: (router) => {
@@ -21,6 +21,7 @@ export function buildApp(deps: { store: InventoryStore; logger: Logger; readines
       router.get('/reservations/:id', async (ctx) => { ctx.body = await store.get(ctx.params.id!); });
       router.post('/reservations/:id/commit', async (ctx) => { ctx.body = await store.commit(ctx.params.id!); });
       router.post('/reservations/:id/release', async (ctx) => { ctx.body = await store.release(ctx.params.id!); });
+      router.post('/reservations/by-order/:orderId/release', async (ctx) => { ctx.body = await store.release(await store.idForOrder(ctx.params.orderId!)); });
     },
   });
 }

@@ -15,14 +15,21 @@ export class InventoryClient {
 
   /** 409 insufficient_stock and 422 unknown sku come back as the same errors. */
   async reserve(orderId: string, items: OrderItemInput[], timeoutMs?: number): Promise<Reservation> {
-    return expectSuccess(await this.http.request('POST', '/reservations', { body: { orderId, items }, timeoutMs }), 'inventory');
+    // Idempotent: inventory answers a repeated reserve for the same order with the first reservation.
+    return expectSuccess(await this.http.request('POST', '/reservations', { body: { orderId, items }, timeoutMs, idempotent: true }), 'inventory');
   }
 
   async commit(reservationId: string): Promise<Reservation> {
-    return expectSuccess(await this.http.request('POST', `/reservations/${reservationId}/commit`), 'inventory');
+    return expectSuccess(await this.http.request('POST', `/reservations/${reservationId}/commit`, { idempotent: true }), 'inventory');
   }
 
   async release(reservationId: string): Promise<Reservation> {
-    return expectSuccess(await this.http.request('POST', `/reservations/${reservationId}/release`), 'inventory');
+    return expectSuccess(await this.http.request('POST', `/reservations/${reservationId}/release`, { idempotent: true }), 'inventory');
+  }
+
+  /** After a reserve that timed out: releases whatever was reserved for the order, if anything. */
+  async releaseForOrder(orderId: string): Promise<Reservation | undefined> {
+    const res = await this.http.request('POST', `/reservations/by-order/${orderId}/release`, { idempotent: true });
+    return res.status === 404 ? undefined : expectSuccess<Reservation>(res, 'inventory');
   }
 }

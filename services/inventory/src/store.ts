@@ -46,6 +46,12 @@ export class InventoryStore {
     return toReservation(rows[0]);
   }
 
+  async idForOrder(orderId: string): Promise<string> {
+    const { rows } = await this.pool.query<{ id: string }>('SELECT id FROM reservations WHERE order_id = $1', [orderId]);
+    if (!rows[0]) throw new NotFound(`reservation for order ${orderId}`);
+    return rows[0].id;
+  }
+
   /** Idempotent per order: a second reserve for the same order returns the first reservation. */
   async reserve(orderId: string, items: OrderItemInput[]): Promise<{ reservation: Reservation; created: boolean }> {
     try {

@@ -5,7 +5,7 @@ import type { NotificationsStore } from './store';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function buildApp(deps: { store: NotificationsStore; logger: Logger; readiness: ReadinessCheck[] }): Koa {
-  return createHttpApp({
+  return createHttpApp({ service: 'notifications',
     logger: deps.logger,
     readiness: deps.readiness,
     routes: (router) => {

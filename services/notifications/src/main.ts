@@ -1,6 +1,7 @@
 import { dlqOf, OrderShipped, Topics } from '@hoptrace/contracts';
 import {
-  closeServer, createKafka, createLogger, createPool, ensureTopics, EventConsumer, jsonEvent, keepTrying, listen, ManagedProducer, migrate, pingKafka, runService,
+  closeServer, createKafka, createLogger, createPool, ensureTopics, EventConsumer, FAULT_MARKS_MIGRATION, faultMarksIn, jsonEvent, keepTrying, listen,
+  ManagedProducer, migrate, pingKafka, runService, withPoisonFaults,
 } from '@hoptrace/kit';
 import { trace } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
@@ -13,19 +14,21 @@ runService('notifications', async () => {
   const config = readConfig();
   const logger = createLogger('notifications', config.LOG_LEVEL);
   const pool = createPool(config.DATABASE_URL, logger);
-  await migrate(pool, MIGRATIONS);
+  await migrate(pool, [...MIGRATIONS, FAULT_MARKS_MIGRATION]);
   const store = new NotificationsStore(pool);
   const kafka = createKafka('notifications', config.KAFKA_BROKERS, logger);
   const producer = new ManagedProducer(kafka);
-  const deps = { store, sender: producer, newId: randomUUID, now: () => new Date() };
+  const deps = { store, sender: withPoisonFaults('notifications', producer), newId: randomUUID, now: () => new Date() };
   const consumer = new EventConsumer<OrderShipped>({
     kafka, producer, logger,
+    service: 'notifications',
+    faultMarks: faultMarksIn(pool),
     groupId: 'notifications',
     topics: [Topics.orderShipped],
     decode: jsonEvent(OrderShipped),
-    handle: async (event) => {
+    handle: async (event, delivery) => {
       trace.getActiveSpan()?.setAttribute('order.id', event.orderId);
-      const sent = await notifyCustomer(deps, event);
+      const sent = await notifyCustomer({ ...deps, checkpoint: delivery.checkpoint }, event);
       logger.info({ orderId: event.orderId, notificationId: sent.id }, 'customer notified');
     },
   });

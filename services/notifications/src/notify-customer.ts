@@ -14,6 +14,8 @@ export interface NotifyDeps {
   sender: MessageSender;
   newId: () => string;
   now: () => Date;
+  /** Where an injected crash may stop the work: after the notification is recorded, before it is published. */
+  checkpoint?: (step: string) => Promise<void>;
 }
 
 export function shippingEmail(event: OrderShipped): { subject: string } {
@@ -48,6 +50,7 @@ export async function notifyCustomer(deps: NotifyDeps, event: OrderShipped): Pro
     shippedEventId: event.eventId,
     notifiedEventId: deps.newId(),
   });
+  await deps.checkpoint?.('notification recorded');
   await deps.sender.send({
     topic: Topics.orderNotified,
     acks: -1,

@@ -9,7 +9,7 @@ import type { OrdersStore } from './store';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function buildApp(deps: { store: OrdersStore; placeOrderDeps: PlaceOrderDeps; logger: Logger; readiness: ReadinessCheck[] }): Koa {
-  return createHttpApp({
+  return createHttpApp({ service: 'orders',
     logger: deps.logger,
     readiness: deps.readiness,
     routes: (router) => {

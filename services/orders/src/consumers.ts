@@ -1,5 +1,5 @@
 import { DlqHeaders, dlqOf, OrderNotified, OrderShipped, Topics } from '@hoptrace/contracts';
-import { EventConsumer, jsonEvent, type Logger, type MessageSender } from '@hoptrace/kit';
+import { EventConsumer, jsonEvent, type FaultMarks, type Logger, type MessageSender } from '@hoptrace/kit';
 import { trace } from '@opentelemetry/api';
 import type { Kafka } from 'kafkajs';
 import type { OrderMetrics } from './metrics';
@@ -12,12 +12,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const CONSUMED_TOPICS = [Topics.orderShipped, Topics.orderNotified];
 export const WATCHED_DEAD_LETTERS = [Topics.orderPlaced, Topics.orderShipped, Topics.orderNotified].map(dlqOf);
 
-interface Deps { kafka: Kafka; producer: MessageSender; store: OrdersStore; logger: Logger; metrics: OrderMetrics }
+interface Deps { kafka: Kafka; producer: MessageSender; store: OrdersStore; logger: Logger; metrics: OrderMetrics; faultMarks: FaultMarks }
 
 /** orders.shipped and orders.notified advance an order to shipped, then completed, once each. */
-export function progressConsumer({ kafka, producer, store, logger, metrics }: Deps): EventConsumer<OrderShipped | OrderNotified> {
+export function progressConsumer({ kafka, producer, store, logger, metrics, faultMarks }: Deps): EventConsumer<OrderShipped | OrderNotified> {
   return new EventConsumer<OrderShipped | OrderNotified>({
-    kafka, producer, logger,
+    kafka, producer, logger, faultMarks,
+    service: 'orders',
     groupId: 'orders',
     topics: CONSUMED_TOPICS,
     decode: (message, topic) => (topic === Topics.orderShipped ? decodeShipped(message) : decodeNotified(message)),

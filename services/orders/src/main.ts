@@ -1,7 +1,8 @@
 import { Topics, dlqOf } from '@hoptrace/contracts';
 import { InventoryClient } from '@hoptrace/inventory/client';
 import {
-  closeServer, createKafka, createLogger, createPool, ensureTopics, keepTrying, listen, ManagedProducer, migrate, pingKafka, runService,
+  CircuitBreaker, closeServer, createKafka, createLogger, createPool, DependencyUnavailable, ensureTopics, FAULT_MARKS_MIGRATION, faultMarksIn, keepTrying, listen,
+  ManagedProducer, migrate, pingKafka, runService, withPoisonFaults,
 } from '@hoptrace/kit';
 import { PaymentsClient } from '@hoptrace/payments/client';
 import { context, propagation } from '@opentelemetry/api';
@@ -17,16 +18,22 @@ runService('orders', async () => {
   const config = readConfig();
   const logger = createLogger('orders', config.LOG_LEVEL);
   const pool = createPool(config.DATABASE_URL, logger);
-  await migrate(pool, MIGRATIONS);
+  await migrate(pool, [...MIGRATIONS, FAULT_MARKS_MIGRATION]);
   const store = new OrdersStore(pool);
   const kafka = createKafka('orders', config.KAFKA_BROKERS, logger);
   const producer = new ManagedProducer(kafka);
 
   const metrics = createOrderMetrics();
   observeOutbox(store);
-  const relay = new OutboxRelay(store, producer, logger, config.OUTBOX_IDLE_MS);
+  const relay = new OutboxRelay(store, withPoisonFaults('orders', producer), logger, config.OUTBOX_IDLE_MS);
   relay.start();
-  const consumers = [progressConsumer({ kafka, producer, store, logger, metrics }), deadLetterWatcher({ kafka, producer, store, logger, metrics })];
+  const faultMarks = faultMarksIn(pool);
+  const consumers = [progressConsumer({ kafka, producer, store, logger, metrics, faultMarks }), deadLetterWatcher({ kafka, producer, store, logger, metrics, faultMarks })];
+  // Per-request injected errors stay out of the breaker's count: one request's fault must not
+  // change what other requests see. Global faults and real failures count.
+  const paymentsBreaker = new CircuitBreaker('payments', {
+    isFailure: (err) => err instanceof DependencyUnavailable && err.upstreamCode !== 'fault_injected_request',
+  });
   let stopping = false;
   // Orders are taken while Kafka is down (the outbox keeps them): Kafka work starts in the background.
   const kafkaStarted = keepTrying('starting Kafka consumers', async () => {
@@ -40,7 +47,7 @@ runService('orders', async () => {
     placeOrderDeps: {
       store,
       inventory: new InventoryClient(config.INVENTORY_URL, config.HTTP_TIMEOUT_MS),
-      payments: new PaymentsClient(config.PAYMENTS_URL, config.HTTP_TIMEOUT_MS),
+      payments: new PaymentsClient(config.PAYMENTS_URL, config.HTTP_TIMEOUT_MS, paymentsBreaker),
       newId: randomUUID,
       now: () => new Date(),
       traceHeaders: () => {

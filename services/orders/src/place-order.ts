@@ -10,8 +10,16 @@ export interface PlaceOrderDeps {
     markPaid(orderId: string, paid: { reservationId: string; chargeId: string; items: Reservation['items']; totalCents: number }, outbox: OutboxMessage): Promise<void>;
     markFailed(orderId: string, reason: string): Promise<boolean>;
   };
-  inventory: { reserve(orderId: string, items: OrderItemInput[]): Promise<Reservation>; release(reservationId: string): Promise<unknown> };
-  payments: { charge(orderId: string, amountCents: number, card: PaymentInput): Promise<Charge>; refund(chargeId: string): Promise<unknown> };
+  inventory: {
+    reserve(orderId: string, items: OrderItemInput[]): Promise<Reservation>;
+    release(reservationId: string): Promise<unknown>;
+    releaseForOrder?(orderId: string): Promise<unknown>;
+  };
+  payments: {
+    charge(orderId: string, amountCents: number, card: PaymentInput): Promise<Charge>;
+    refund(chargeId: string): Promise<unknown>;
+    refundForOrder?(orderId: string): Promise<unknown>;
+  };
   newId: () => string;
   now: () => Date;
   /** The current trace context as message headers (traceparent, baggage). */
@@ -57,6 +65,8 @@ export async function placeOrder(deps: PlaceOrderDeps, input: CreateOrderRequest
   try {
     reservation = await deps.inventory.reserve(id, input.items);
   } catch (err) {
+    // A reserve that timed out may still have happened on the other side: undo it by order id.
+    if (err instanceof DependencyUnavailable) await deps.inventory.releaseForOrder?.(id).catch((e) => deps.warn('could not release by order', e));
     return fail('reserve stock', err);
   }
 
@@ -65,6 +75,7 @@ export async function placeOrder(deps: PlaceOrderDeps, input: CreateOrderRequest
     charge = await deps.payments.charge(id, reservation.totalCents, input.payment);
   } catch (err) {
     await deps.inventory.release(reservation.id).catch((e) => deps.warn('could not release the reservation', e));
+    if (err instanceof DependencyUnavailable) await deps.payments.refundForOrder?.(id).catch((e) => deps.warn('could not refund by order', e));
     return fail('charge payment', err);
   }
 

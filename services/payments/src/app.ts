@@ -6,7 +6,7 @@ import type { Ledger } from './ledger';
 
 export function buildApp(deps: { ledger: Ledger; logger: Logger }): Koa {
   const { ledger } = deps;
-  return createHttpApp({
+  return createHttpApp({ service: 'payments',
     logger: deps.logger,
     readiness: [],
     routes: (router) => {
@@ -21,6 +21,7 @@ export function buildApp(deps: { ledger: Ledger; logger: Logger }): Koa {
       });
       router.get('/charges/:id', (ctx) => { ctx.body = ledger.get(ctx.params.id!); });
       router.post('/charges/:id/refund', (ctx) => { ctx.body = ledger.refund(ctx.params.id!); });
+      router.post('/charges/by-order/:orderId/refund', (ctx) => { ctx.body = ledger.refundForOrder(ctx.params.orderId!); });
     },
   });
 }

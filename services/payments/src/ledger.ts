@@ -33,6 +33,12 @@ export class Ledger {
     return { ...this.settle(outcome), replayed: false };
   }
 
+  refundForOrder(orderId: string): Charge {
+    const charge = [...this.byId.values()].find((c) => c.orderId === orderId);
+    if (!charge) throw new NotFound(`charge for order ${orderId}`);
+    return this.refund(charge.id);
+  }
+
   refund(id: string): Charge {
     const charge = this.byId.get(id);
     if (!charge) throw new NotFound(`charge ${id}`);

@@ -1,5 +1,5 @@
 import { parseErrorBody } from './lib/server-errors';
-import type { AppConfig, CreatedOrder, CreateOrderRequest, ErrorBody, Notification, OrderView, Product } from './lib/types';
+import type { AppConfig, CreatedOrder, CreateOrderRequest, ErrorBody, Notification, OrderTrace, OrderView, Product } from './lib/types';
 
 /**
  * Thin fetch wrappers for the gateway's /api. Bodies are never logged: the order request carries
@@ -39,6 +39,9 @@ async function request<T>(path: string, init: RequestInit = {}, signal?: AbortSi
 export const api = {
   products: () => request<Product[]>('/api/products'),
   order: (id: string, signal?: AbortSignal) => request<OrderView>(`/api/orders/${encodeURIComponent(id)}`, {}, signal),
+  /** 404 while the trace is not in Jaeger yet, 503 while Jaeger is unreachable. */
+  orderTrace: (id: string, signal?: AbortSignal) =>
+    request<OrderTrace>(`/api/orders/${encodeURIComponent(id)}/trace`, {}, signal),
   notifications: (orderId: string) => request<Notification[]>(`/api/notifications?orderId=${encodeURIComponent(orderId)}`),
   createOrder: (body: CreateOrderRequest) =>
     request<CreatedOrder>('/api/orders', { method: 'POST', body: JSON.stringify(body) }),

@@ -3,7 +3,11 @@ import type { Route } from './lib/route';
 import { mountOrderPage } from './order/order-page';
 import { createRouter, type Navigate } from './router';
 import { mountNotFoundPage } from './views/not-found-page';
+import { startTelemetry } from './telemetry';
 import { mountShopPage } from './views/shop-page';
+
+// First: the user-interaction instrumentation only sees listeners added after it is enabled.
+startTelemetry();
 
 const app = document.getElementById('app');
 if (!app) throw new Error('index.html has no #app element');

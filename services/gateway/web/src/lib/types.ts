@@ -59,3 +59,32 @@ export interface ErrorBody {
   error: { code: string; message: string; fields?: Record<string, string> };
   orderId?: string;
 }
+
+/** GET /api/orders/:id/trace: the order's trace as the gateway reads it from Jaeger. */
+export type TraceAttributes = Record<string, string | number | boolean>;
+
+export interface TraceSpanEvent {
+  name: string;
+  /** Microseconds from the start of the trace, like TraceSpan.startOffsetUs. */
+  offsetUs: number;
+  attributes: TraceAttributes;
+}
+
+export interface TraceSpan {
+  spanId: string;
+  parentSpanId?: string;
+  service: string;
+  name: string;
+  kind?: 'server' | 'client' | 'producer' | 'consumer' | 'internal';
+  startOffsetUs: number;
+  durationUs: number;
+  error: boolean;
+  attributes: TraceAttributes;
+  events: TraceSpanEvent[];
+}
+
+export interface OrderTrace {
+  traceId: string;
+  /** In no particular order. */
+  spans: TraceSpan[];
+}

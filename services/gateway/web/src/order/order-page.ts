@@ -8,12 +8,14 @@ import { createNotificationsSection } from './notifications-section';
 import type { OrderContext, OrderSection } from './section';
 import { createStatusSection } from './status-section';
 import { createTraceSection } from './trace-section';
+import { createTraceWaterfallSection } from './trace-waterfall-section';
 
 /** The order page's blocks, top to bottom. New sections are added here. */
 const ORDER_SECTIONS: (() => OrderSection)[] = [
   createStatusSection,
   createItemsSection,
   createTraceSection,
+  createTraceWaterfallSection,
   createNotificationsSection,
 ];
 

@@ -1,3 +1,4 @@
+import { context } from '@opentelemetry/api';
 import { api } from '../api';
 import { cartStore } from '../cart-store';
 import { h } from '../dom';
@@ -70,6 +71,9 @@ export function mountShopPage(root: HTMLElement, navigate: Navigate): () => void
   }
 
   async function submit(raw: CheckoutInput): Promise<void> {
+    // The submit span is active only while the listener runs synchronously (no zone.js): keep it,
+    // so POST /api/orders is its child even if an await is ever added before the request.
+    const submitContext = context.active();
     const cart = cartStore.get();
     const cartProblem = validateCart(cart);
     const fieldErrors = validateCheckout(raw, new Date());
@@ -80,9 +84,9 @@ export function mountShopPage(root: HTMLElement, navigate: Navigate): () => void
     form.setBusy(true);
     const input = normalizeCheckout(raw);
     const items = toOrderItems(cart);
-    const result = await api.createOrder({
+    const result = await context.with(submitContext, () => api.createOrder({
       email: input.email, items, payment: { cardNumber: input.cardNumber, expiry: input.expiry, cvc: input.cvc },
-    });
+    }));
     if (!alive) return;
     form.setBusy(false);
     if (result.ok && typeof result.data?.id === 'string') {

@@ -1,0 +1,37 @@
+import type { TraceAttributes } from './types';
+
+const UNITS = [{ unit: 'µs', scale: 1 }, { unit: 'ms', scale: 1e3 }, { unit: 's', scale: 1e6 }] as const;
+
+/**
+ * Microseconds as a short reading with three significant digits: 850 µs, 12.3 ms, 1.25 s.
+ * Rounding that reaches 1000 moves up a unit (999.7 ms is "1 s", not "1000 ms").
+ */
+export function formatDuration(microseconds: number): string {
+  if (!Number.isFinite(microseconds)) return '–';
+  const sign = microseconds < 0 ? '−' : '';
+  const us = Math.round(Math.abs(microseconds));
+  if (us === 0) return '0 ms'; // the trace's start reads better in the unit most rows use
+  for (const [index, { unit, scale }] of UNITS.entries()) {
+    const value = Number((us / scale).toPrecision(3));
+    if (value < 1000 || index === UNITS.length - 1) return `${sign}${value} ${unit}`;
+  }
+  return `${sign}${us} µs`; // not reached: the last unit always returns
+}
+
+/** Stack traces are long and say nothing at a glance; the exception's type and message do. */
+const HIDDEN_EVENT_ATTRIBUTES = new Set(['exception.stacktrace']);
+const MAX_VALUE_LENGTH = 80;
+const MAX_ATTRIBUTES = 4;
+
+/** One line for an event's attributes: `key=value, …`, values cut short, the long ones left out. */
+export function describeEventAttributes(attributes: TraceAttributes): string {
+  const shown = Object.entries(attributes)
+    .filter(([key]) => !HIDDEN_EVENT_ATTRIBUTES.has(key))
+    .map(([key, value]) => `${key}=${truncate(String(value), MAX_VALUE_LENGTH)}`);
+  const extra = shown.length - MAX_ATTRIBUTES;
+  return extra > 0 ? `${shown.slice(0, MAX_ATTRIBUTES).join(', ')} (+${extra} more)` : shown.join(', ');
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
