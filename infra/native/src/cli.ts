@@ -4,6 +4,7 @@
  */
 import { rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureAdminToken } from './admin-token';
 import { AddressMap } from './addresses';
 import { loadCompose, startOrder } from './compose';
 import { planNative, type Plan } from './components';
@@ -46,6 +47,7 @@ async function up(args: string[]): Promise<void> {
   const running = await callControl<Status[]>(socket, 'GET', '/status', 2000).then(() => true, () => false);
   if (running) throw new Error('the native stack is already running (see `npm run stack -- status`; stop it with `npm run stack -- down`)');
 
+  const admin = ensureAdminToken(paths);
   const { plan, services } = load(paths);
   mkdirSync(paths.state, { recursive: true });
   const leftovers = await killLeftovers(paths.state);
@@ -96,6 +98,7 @@ async function up(args: string[]): Promise<void> {
   info(bold(`hoptrace is up: all ${plan.components.length} components ready in ${seconds(total)}`));
   for (const c of plan.components) for (const u of c.urls ?? []) console.log(`  ${u.label.padEnd(34)} ${u.url}`);
   for (const c of plan.composeOnly) console.log(`  ${dim(`${c.name}: not run natively. ${c.reason}`)}`);
+  console.log(`  ${'Admin token'.padEnd(34)} ${admin.generated ? `${admin.token}  (generated; set HOPTRACE_ADMIN_TOKEN to choose one)` : 'from HOPTRACE_ADMIN_TOKEN'}`);
   console.log(`  ${dim('Ctrl-C stops everything; `npm run stack -- status` shows each component')}\n`);
 }
 

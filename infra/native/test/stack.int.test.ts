@@ -10,7 +10,7 @@ import { waitFor } from '../src/wait';
 
 // Runs against the native stack that `npm test` starts: each real component does its job.
 const paths = resolvePaths();
-const { services } = loadCompose(paths.compose, paths.root);
+const { services } = loadCompose(paths.compose, paths.root, { ...process.env, HOPTRACE_ADMIN_TOKEN: 'not-needed-for-addresses' });
 const map = new AddressMap(services);
 const at = (service: string, port: number) => `${map.host}:${map.port(service, port)}`;
 

@@ -103,3 +103,24 @@ export const Charge = z.object({
   cardLast4: z.string(),
 });
 export type Charge = z.infer<typeof Charge>;
+
+// fault injection (gateway admin API)
+export const SERVICE_NAMES = ['gateway', 'orders', 'inventory', 'payments', 'fulfillment', 'notifications'] as const;
+export const FAULT_KINDS = ['error', 'latency', 'hang', 'poison', 'crash'] as const;
+
+export const FaultRuleInput = z.object({
+  service: z.enum(SERVICE_NAMES),
+  kind: z.enum(FAULT_KINDS),
+  /** latency: milliseconds to wait. */
+  param: z.number().int().min(0).max(600_000).optional(),
+  /** Share of requests it applies to, decided per request at the gateway. */
+  rate: z.number().min(0).max(1).default(1),
+  /** Only where the target service's path (or Kafka topic) starts with this. */
+  route: z.string().min(1).max(200).optional(),
+}).strict();
+export type FaultRuleInput = z.infer<typeof FaultRuleInput>;
+export const FaultRule = FaultRuleInput.extend({ id: z.string() });
+export type FaultRule = z.infer<typeof FaultRule>;
+export const FaultRulesInput = z.object({ rules: z.array(FaultRuleInput).max(50) }).strict();
+export const FaultRules = z.object({ rules: z.array(FaultRule) });
+export type FaultRules = z.infer<typeof FaultRules>;

@@ -145,10 +145,15 @@ export function createHttpApp(options: HttpAppOptions): Koa {
     ctx.body = { status: ready ? 'ready' : 'not ready', checks };
   });
   options.routes(router);
+  // Faults run first inside each matched route (probes excluded), so the server span of a faulted
+  // request is still named by its route; router.use() would name it by a catch-all pattern.
+  const faults = httpFaults(options.service);
+  for (const layer of router.stack) {
+    if (layer.methods.length && layer.path !== '/healthz' && layer.path !== '/readyz') layer.stack.unshift(faults);
+  }
   app.use(errorResponses(options.logger));
   app.use(requestBudget(options.requestBudgetMs));
   for (const middleware of options.before ?? []) app.use(middleware);
-  app.use(httpFaults(options.service));
   app.use(jsonBody(options.bodyLimitBytes));
   app.use(router.routes());
   app.use(router.allowedMethods());

@@ -18,9 +18,16 @@ export interface RequestOptions {
    * failed attempt is retried with backoff while the time budget lasts. Never set for others.
    */
   idempotent?: boolean;
+  /**
+   * Compensation (release, refund) must happen even when the request that needs it has used up
+   * its time budget: it runs on the client's own timeout instead.
+   */
+  ignoreBudget?: boolean;
 }
 
 const RETRY_BACKOFF_MS = [100, 300];
+/** upstreamCode of a DependencyUnavailable that was a timeout. */
+export const TIMED_OUT = 'timeout';
 /** Kept back from the caller's remaining budget so an answer can still travel back in time. */
 const BUDGET_MARGIN_MS = 50;
 
@@ -42,8 +49,9 @@ export class JsonClient {
       } catch (err) {
         const budget = remainingBudget();
         const backoff = RETRY_BACKOFF_MS[attempt - 1];
-        const retriable = err instanceof DependencyUnavailable && attempt < attempts && backoff !== undefined
-          && (budget === undefined || budget > backoff + BUDGET_MARGIN_MS * 2);
+        // A timeout is not retried: a slow callee stays slow, and the budget is better spent answering.
+        const retriable = err instanceof DependencyUnavailable && err.upstreamCode !== TIMED_OUT && attempt < attempts && backoff !== undefined
+          && (options.ignoreBudget || budget === undefined || budget > backoff + BUDGET_MARGIN_MS * 2);
         if (!retriable) throw err;
         await sleep(backoff);
       }
@@ -51,7 +59,7 @@ export class JsonClient {
   }
 
   private async once<T>(method: string, path: string, options: RequestOptions): Promise<JsonResponse<T>> {
-    const budget = remainingBudget();
+    const budget = options.ignoreBudget ? undefined : remainingBudget();
     const timeoutMs = Math.floor(Math.min(options.timeoutMs ?? this.timeoutMs, budget === undefined ? Infinity : budget - BUDGET_MARGIN_MS));
     if (timeoutMs <= 0) throw new DependencyUnavailable(this.dependency, 'the time budget of the request is used up; not called');
     let res: Response;
@@ -69,7 +77,8 @@ export class JsonClient {
       });
     } catch (err) {
       const e = err as Error & { cause?: { code?: string } };
-      throw new DependencyUnavailable(this.dependency, e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : e.cause?.code ?? e.message);
+      if (e.name === 'TimeoutError') throw new DependencyUnavailable(this.dependency, `no answer within ${timeoutMs} ms`, TIMED_OUT);
+      throw new DependencyUnavailable(this.dependency, e.cause?.code ?? e.message);
     }
     let body: unknown;
     try {
@@ -77,7 +86,7 @@ export class JsonClient {
       body = text ? JSON.parse(text) : undefined;
     } catch (err) {
       const e = err as Error;
-      if (e.name === 'TimeoutError' || e.name === 'AbortError') throw new DependencyUnavailable(this.dependency, `no answer within ${timeoutMs} ms`);
+      if (e.name === 'TimeoutError' || e.name === 'AbortError') throw new DependencyUnavailable(this.dependency, `no answer within ${timeoutMs} ms`, TIMED_OUT);
       throw new DependencyUnavailable(this.dependency, `answered ${res.status} with a body that is not JSON`);
     }
     if (res.status >= 500 && !options.passServerErrors) {

@@ -1,9 +1,11 @@
-import { CreateOrderRequest } from '@hoptrace/contracts';
+import { CreateOrderRequest, FaultRulesInput } from '@hoptrace/contracts';
 import type { InventoryClient } from '@hoptrace/inventory/client';
-import { createHttpApp, parseInput, type JsonResponse, type Logger, type ReadinessCheck } from '@hoptrace/kit';
+import { AppError, createHttpApp, parseInput, type JsonResponse, type Logger, type ReadinessCheck } from '@hoptrace/kit';
 import type { NotificationsClient } from '@hoptrace/notifications/client';
 import type { OrdersClient } from '@hoptrace/orders/client';
 import type Koa from 'koa';
+import { faultBaggage, isAdmin } from './fault-guard';
+import type { FaultRules } from './fault-rules';
 import { fetchTrace, toTraceView } from './order-trace';
 import { serveStorefront } from './storefront';
 import { relayBrowserSpans } from './telemetry-relay';
@@ -21,7 +23,17 @@ export interface GatewayDeps {
   jaegerQueryUrl: string;
   /** Where browser spans are forwarded (the collector's OTLP/HTTP traces endpoint). */
   collectorTracesUrl: string;
+  adminToken: string;
+  faultRules: FaultRules;
+  /** The time budget of a request, from the gateway to the last synchronous hop. */
+  requestBudgetMs: number;
 }
+
+const requireAdmin = (ctx: Koa.Context, token: string) => {
+  if (isAdmin(ctx.get('authorization'), token)) return;
+  ctx.set('www-authenticate', 'Bearer realm="hoptrace admin"');
+  throw new AppError(401, 'unauthorized', 'send Authorization: Bearer <HOPTRACE_ADMIN_TOKEN>');
+};
 
 const relay = (ctx: Koa.Context, res: JsonResponse) => {
   ctx.status = res.status;
@@ -32,6 +44,7 @@ const relay = (ctx: Koa.Context, res: JsonResponse) => {
 export function buildApp(deps: GatewayDeps): Koa {
   return createHttpApp({
     service: 'gateway',
+    requestBudgetMs: deps.requestBudgetMs,
     logger: deps.logger,
     readiness: deps.readiness,
     before: [
@@ -41,11 +54,24 @@ export function buildApp(deps: GatewayDeps): Koa {
         if (header) ctx.set('traceresponse', header);
         await next();
       },
+      faultBaggage(deps.adminToken, deps.faultRules),
       relayBrowserSpans(deps.collectorTracesUrl),
       serveStorefront(deps.storefrontDir),
     ],
     routes: (router) => {
       router.get('/api/config', (ctx) => { ctx.body = { jaegerUiUrl: deps.jaegerUiUrl }; });
+      router.get('/api/admin/faults', (ctx) => {
+        requireAdmin(ctx, deps.adminToken);
+        ctx.body = { rules: deps.faultRules.list() };
+      });
+      router.put('/api/admin/faults', (ctx) => {
+        requireAdmin(ctx, deps.adminToken);
+        ctx.body = { rules: deps.faultRules.replace(parseInput(FaultRulesInput, ctx.request.body).rules) };
+      });
+      router.delete('/api/admin/faults', (ctx) => {
+        requireAdmin(ctx, deps.adminToken);
+        ctx.body = { rules: deps.faultRules.replace([]) };
+      });
       router.get('/api/products', async (ctx) => { ctx.body = await deps.inventory.listProducts(); });
       // Validated here too, so bad input is answered at the edge without touching the services.
       router.post('/api/orders', async (ctx) => {

@@ -4,11 +4,14 @@ import { NotificationsClient } from '@hoptrace/notifications/client';
 import { OrdersClient } from '@hoptrace/orders/client';
 import { buildApp } from './app';
 import { readConfig } from './config';
+import { FaultRules } from './fault-rules';
 
 runService('gateway', async () => {
   const config = readConfig();
   const logger = createLogger('gateway', config.LOG_LEVEL);
   const inventory = new InventoryClient(config.INVENTORY_URL, config.HTTP_TIMEOUT_MS);
+  const faultRules = new FaultRules();
+  faultRules.observe();
   const app = buildApp({
     inventory,
     orders: new OrdersClient(config.ORDERS_URL, config.ORDER_TIMEOUT_MS),
@@ -18,6 +21,9 @@ runService('gateway', async () => {
     jaegerUiUrl: config.JAEGER_UI_URL,
     jaegerQueryUrl: config.JAEGER_QUERY_URL,
     collectorTracesUrl: new URL('/v1/traces', config.OTEL_EXPORTER_OTLP_ENDPOINT).toString(),
+    adminToken: config.HOPTRACE_ADMIN_TOKEN,
+    faultRules,
+    requestBudgetMs: config.ORDER_TIMEOUT_MS,
     readiness: [{ name: 'inventory', required: true, check: () => inventory.listProducts() }],
   });
   const server = await listen(app, config.PORT);

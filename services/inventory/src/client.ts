@@ -24,12 +24,12 @@ export class InventoryClient {
   }
 
   async release(reservationId: string): Promise<Reservation> {
-    return expectSuccess(await this.http.request('POST', `/reservations/${reservationId}/release`, { idempotent: true }), 'inventory');
+    return expectSuccess(await this.http.request('POST', `/reservations/${reservationId}/release`, { idempotent: true, ignoreBudget: true }), 'inventory');
   }
 
   /** After a reserve that timed out: releases whatever was reserved for the order, if anything. */
   async releaseForOrder(orderId: string): Promise<Reservation | undefined> {
-    const res = await this.http.request('POST', `/reservations/by-order/${orderId}/release`, { idempotent: true });
+    const res = await this.http.request('POST', `/reservations/by-order/${orderId}/release`, { idempotent: true, ignoreBudget: true });
     return res.status === 404 ? undefined : expectSuccess<Reservation>(res, 'inventory');
   }
 }

@@ -20,7 +20,9 @@ export function createNodeService(ctx: NativeContext): NativeComponent {
     debian: [],
     provision: [{ label: 'build of services, packages and storefront (npm run build)', run: async () => { await runCommand('npm', ['run', '-s', 'build'], { cwd: ctx.paths.root, label: 'compiling TypeScript' }); } }],
     readyTimeoutMs: 60_000,
-    urls: [],
+    // `x-native.label` names what the service's first published port serves, e.g. the storefront.
+    urls: typeof ctx.service.native?.label === 'string' && ctx.service.ports[0]
+      ? [{ label: ctx.service.native.label, url: `http://${ctx.addresses.host}:${ctx.service.ports[0].host}/` }] : [],
     async prepare() {},
     launch: () => ({ command, args, env: nativeEnv(ctx, { NODE_ENV: 'production' }), cwd: ctx.paths.root, stopTimeoutMs: 20_000 }),
     ready: () => httpOk(health),
