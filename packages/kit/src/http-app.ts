@@ -111,7 +111,8 @@ export function httpFaults(service: string): Koa.Middleware {
     await sleep(fault.param ?? 1000);
     // Work the caller no longer waits for is not done: a reservation made now would leak.
     const left = remainingBudget();
-    if ((left !== undefined && left <= 0) || ctx.req.destroyed) {
+    // The socket, not the request: a request stream is "destroyed" once its body has been read.
+    if ((left !== undefined && left <= 0) || ctx.req.socket.destroyed) {
       throw new AppError(504, 'deadline_exceeded', 'the caller stopped waiting during an injected delay; not processed');
     }
     return next();

@@ -14,9 +14,11 @@
 import { trace, type ProxyTracerProvider, type Span } from '@opentelemetry/api';
 import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { BufferedSpanExporter } from './buffered-exporter';
 import { FLUSH_HOOK, SHUTDOWN_HOOK } from './shutdown';
 
 const defaults: Record<string, string> = {
@@ -53,9 +55,21 @@ function prometheusReaders(): PrometheusExporter[] {
   })];
 }
 
+/**
+ * OTLP over HTTP/protobuf (the default), behind a buffer that keeps spans while the collector is
+ * down; any other OTEL_TRACES_EXPORTER or protocol is left to the SDK as configured.
+ */
+function bufferedTraceExporter(): BufferedSpanExporter | undefined {
+  const protocol = process.env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? process.env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf';
+  if ((process.env.OTEL_TRACES_EXPORTER ?? 'otlp') !== 'otlp' || protocol !== 'http/protobuf') return undefined;
+  return new BufferedSpanExporter(new OTLPTraceExporter());
+}
+
 const metricReaders = prometheusReaders();
+const traceExporter = bufferedTraceExporter();
 const sdk = new NodeSDK({
   ...(metricReaders.length ? { metricReaders } : {}),
+  ...(traceExporter ? { traceExporter } : {}),
   resource: resourceFromAttributes({ [ATTR_SERVICE_VERSION]: process.env.npm_package_version ?? process.env.HOPTRACE_VERSION ?? '0.1.0' }),
   instrumentations: [getNodeAutoInstrumentations({
     '@opentelemetry/instrumentation-http': {
@@ -75,4 +89,5 @@ sdk.start();
 (globalThis as Record<symbol, unknown>)[FLUSH_HOOK] = async () => {
   const provider = (trace.getTracerProvider() as ProxyTracerProvider).getDelegate() as { forceFlush?: () => Promise<void> };
   await provider.forceFlush?.();
+  await traceExporter?.forceFlush(2_000);
 };
