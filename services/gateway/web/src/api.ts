@@ -1,9 +1,9 @@
 import { parseErrorBody } from './lib/server-errors';
-import type { AppConfig, CreatedOrder, CreateOrderRequest, ErrorBody, Notification, OrderTrace, OrderView, Product } from './lib/types';
+import type { AppConfig, CreatedOrder, CreateOrderRequest, ErrorBody, FaultRule, FaultRuleInput, Notification, OrderTrace, OrderView, Product } from './lib/types';
 
 /**
- * Thin fetch wrappers for the gateway's /api. Bodies are never logged: the order request carries
- * card data.
+ * Thin fetch wrappers for the gateway's /api. Bodies and headers are never logged: the order request
+ * carries card data, the admin calls the admin token.
  */
 
 export type ApiResult<T> =
@@ -13,7 +13,9 @@ export type ApiResult<T> =
 
 const TIMEOUT_MS = 10_000;
 
-async function request<T>(path: string, init: RequestInit = {}, signal?: AbortSignal): Promise<ApiResult<T>> {
+type RequestOptions = Omit<RequestInit, 'headers'> & { headers?: Record<string, string> };
+
+async function request<T>(path: string, init: RequestOptions = {}, signal?: AbortSignal): Promise<ApiResult<T>> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
   const forwardAbort = () => controller.abort();
@@ -21,7 +23,7 @@ async function request<T>(path: string, init: RequestInit = {}, signal?: AbortSi
   try {
     const response = await fetch(path, {
       ...init,
-      headers: { accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}) },
+      headers: { accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}), ...init.headers },
       signal: controller.signal,
     });
     const body: unknown = await response.json().catch(() => null);
@@ -36,6 +38,13 @@ async function request<T>(path: string, init: RequestInit = {}, signal?: AbortSi
   }
 }
 
+export interface FaultRuleList {
+  rules: FaultRule[];
+}
+
+const FAULTS_PATH = '/api/admin/faults';
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
 export const api = {
   products: () => request<Product[]>('/api/products'),
   order: (id: string, signal?: AbortSignal) => request<OrderView>(`/api/orders/${encodeURIComponent(id)}`, {}, signal),
@@ -43,8 +52,14 @@ export const api = {
   orderTrace: (id: string, signal?: AbortSignal) =>
     request<OrderTrace>(`/api/orders/${encodeURIComponent(id)}/trace`, {}, signal),
   notifications: (orderId: string) => request<Notification[]>(`/api/notifications?orderId=${encodeURIComponent(orderId)}`),
-  createOrder: (body: CreateOrderRequest) =>
-    request<CreatedOrder>('/api/orders', { method: 'POST', body: JSON.stringify(body) }),
+  /** `headers`: the next-order fault's baggage and admin token, when one is armed. */
+  createOrder: (body: CreateOrderRequest, headers: Record<string, string> = {}) =>
+    request<CreatedOrder>('/api/orders', { method: 'POST', body: JSON.stringify(body), headers }),
+  faultRules: (token: string) => request<FaultRuleList>(FAULTS_PATH, { headers: bearer(token) }),
+  /** Replaces the whole set; the answer has the new ids. */
+  replaceFaultRules: (token: string, rules: FaultRuleInput[]) =>
+    request<FaultRuleList>(FAULTS_PATH, { method: 'PUT', body: JSON.stringify({ rules }), headers: bearer(token) }),
+  clearFaultRules: (token: string) => request<FaultRuleList>(FAULTS_PATH, { method: 'DELETE', headers: bearer(token) }),
 };
 
 let config: Promise<AppConfig> | undefined;

@@ -11,8 +11,13 @@ test('/orders/<id> is the order page, with or without a trailing slash', () => {
   assert.deepEqual(parseRoute('/orders/3f2a-9/'), { page: 'order', orderId: '3f2a-9' });
 });
 
+test('/chaos is the chaos page, with or without a trailing slash', () => {
+  assert.deepEqual(parseRoute('/chaos'), { page: 'chaos' });
+  assert.deepEqual(parseRoute('/chaos/'), { page: 'chaos' });
+});
+
 test('other paths, including malformed order paths, are not found', () => {
-  for (const path of ['/orders', '/orders/', '/orders/a/b', '/cart', '/orders/%E0%A4%A']) {
+  for (const path of ['/orders', '/orders/', '/orders/a/b', '/cart', '/chaos/rules', '/orders/%E0%A4%A']) {
     assert.deepEqual(parseRoute(path), { page: 'not-found' }, path);
   }
 });

@@ -1,10 +1,14 @@
 export type Route =
   | { page: 'shop' }
   | { page: 'order'; orderId: string }
+  | { page: 'chaos' }
   | { page: 'not-found' };
+
+export const CHAOS_PATH = '/chaos';
 
 export function parseRoute(pathname: string): Route {
   if (pathname === '/' || pathname === '') return { page: 'shop' };
+  if (pathname === CHAOS_PATH || pathname === `${CHAOS_PATH}/`) return { page: 'chaos' };
   const order = /^\/orders\/([^/]+)\/?$/.exec(pathname);
   if (order?.[1]) {
     try {

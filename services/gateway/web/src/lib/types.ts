@@ -88,3 +88,20 @@ export interface OrderTrace {
   /** In no particular order. */
   spans: TraceSpan[];
 }
+
+/** GET/PUT /api/admin/faults (admin token required). Mirrors FaultRuleInput in @hoptrace/contracts. */
+export interface FaultRuleInput {
+  service: string;
+  kind: string;
+  /** latency: milliseconds to wait. */
+  param?: number;
+  /** Share of requests it applies to, 0..1; the server defaults it to 1. */
+  rate?: number;
+  /** Only where the target's path (or Kafka topic) starts with this. */
+  route?: string;
+}
+
+export interface FaultRule extends FaultRuleInput {
+  id: string;
+  rate: number;
+}

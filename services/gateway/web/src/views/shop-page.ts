@@ -1,8 +1,10 @@
 import { context } from '@opentelemetry/api';
 import { api } from '../api';
 import { cartStore } from '../cart-store';
+import { chaosStore } from '../chaos-store';
 import { h } from '../dom';
 import { addItem, priceCart, pruneCart, quantityOf, removeItem, setQuantity, toOrderItems } from '../lib/cart';
+import { describeFault, nextOrderHeaders } from '../lib/next-fault';
 import { orderPath } from '../lib/route';
 import { describeCheckoutFailure, mapServerFields } from '../lib/server-errors';
 import type { Product } from '../lib/types';
@@ -10,6 +12,7 @@ import { normalizeCheckout, validateCart, validateCheckout, type CheckoutInput }
 import type { Navigate } from '../router';
 import { quantityInputId, renderCart } from './cart-panel';
 import { createCheckoutForm } from './checkout-form';
+import { createNextFaultBanner } from './next-fault-banner';
 import { renderProductList } from './product-list';
 
 /** `/`: wires products, cart and checkout together; each view only renders what it is given. */
@@ -22,9 +25,11 @@ export function mountShopPage(root: HTMLElement, navigate: Navigate): () => void
   const cartBox = h('div', { class: 'cart-box' });
   const cartStatus = h('p', { class: 'visually-hidden', 'aria-live': 'polite', 'data-testid': 'cart-status' });
   const form = createCheckoutForm((input) => void submit(input));
+  const chaosBanner = createNextFaultBanner();
 
   root.append(
     h('h1', { tabindex: -1 }, 'Shop'),
+    chaosBanner.element,
     h('div', { class: 'shop' },
       h('section', { class: 'panel', 'aria-labelledby': 'products-heading' }, h('h2', { id: 'products-heading' }, 'Products'), productBox),
       h('div', { class: 'side' },
@@ -84,9 +89,10 @@ export function mountShopPage(root: HTMLElement, navigate: Navigate): () => void
     form.setBusy(true);
     const input = normalizeCheckout(raw);
     const items = toOrderItems(cart);
+    const fault = chaosStore.takeNextFault(); // one order only, whatever its outcome
     const result = await context.with(submitContext, () => api.createOrder({
       email: input.email, items, payment: { cardNumber: input.cardNumber, expiry: input.expiry, cvc: input.cvc },
-    }));
+    }, nextOrderHeaders(fault, chaosStore.token())));
     if (!alive) return;
     form.setBusy(false);
     if (result.ok && typeof result.data?.id === 'string') {
@@ -104,6 +110,7 @@ export function mountShopPage(root: HTMLElement, navigate: Navigate): () => void
       ...(failure.detail ? { detail: failure.detail } : {}),
       ...(failure.orderId ? { orderId: failure.orderId } : {}),
       items: [
+        ...(fault ? [{ text: `This order carried the injected fault ${describeFault(fault)}.` }] : []),
         ...mapped.general.map((text) => ({ text })),
         ...Object.entries(mapped.lines).map(([sku, text]) => ({ text: `${nameOf(sku)}: ${text}`, targetId: quantityInputId(sku) })),
       ],
@@ -115,11 +122,13 @@ export function mountShopPage(root: HTMLElement, navigate: Navigate): () => void
     lineErrors = {}; // they described the cart as it was sent
     render();
   });
+  const unsubscribeChaos = chaosStore.subscribe(chaosBanner.update);
   render();
   void loadProducts();
 
   return () => {
     alive = false;
     unsubscribe();
+    unsubscribeChaos();
   };
 }
