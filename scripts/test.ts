@@ -8,6 +8,7 @@ import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { callControl, controlSocket } from '../infra/native/src/control';
 import { resolvePaths } from '../infra/native/src/paths';
+import { ensureDebianPackages } from '../infra/native/src/provision/debian';
 import type { Status } from '../infra/native/src/supervisor';
 import { waitFor } from '../infra/native/src/wait';
 
@@ -55,6 +56,32 @@ function nodeTests(label: string, files: string[], extra: string[] = []): boolea
   totals.failed += count('fail') + count('cancelled');
   if (status !== 0 && count('fail') + count('cancelled') === 0) totals.failed += 1; // a crash before any test ran
   return status === 0;
+}
+
+/**
+ * The Playwright suite (Chromium from Debian; installed here when missing, as root). Its list
+ * reporter's summary lines give the counts.
+ */
+async function playwright(): Promise<boolean> {
+  const config = 'e2e/playwright.config.ts';
+  if (!existsSync(join(root, config))) return true;
+  try {
+    await ensureDebianPackages([{ pkg: 'chromium', provides: '/usr/bin/chromium', why: 'the end-to-end tests' }]);
+  } catch (err) {
+    console.log(`[test] ${(err as Error).message}`);
+    totals.failed += 1;
+    return false;
+  }
+  log(`end-to-end tests: npx playwright test -c ${config} (HTML report in e2e/playwright-report/)`);
+  const child = spawn('npx', ['playwright', 'test', '-c', config], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, CI: process.env.CI ?? '' } });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => { process.stdout.write(chunk); output = (output + chunk.toString()).slice(-20_000); });
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  const count = (word: string) => Number(new RegExp(`^\\s*(\\d+) ${word}`, 'm').exec(output)?.[1] ?? 0);
+  totals.passed += count('passed');
+  const failed = count('failed') + count('flaky') + count('interrupted') + count('did not run');
+  totals.failed += failed || (code === 0 ? 0 : 1);
+  return code === 0;
 }
 
 async function startStack(): Promise<{ child?: ChildProcess; statuses: Status[] }> {
@@ -109,6 +136,7 @@ async function main(): Promise<number> {
     const { child, statuses } = await startStack();
     try {
       ok = nodeTests('integration tests', integration, ['--test-concurrency=1']) && ok;
+      ok = (await playwright()) && ok;
       ok = nodeTests('checks over what the runs produced', post, ['--test-concurrency=1']) && ok;
     } finally {
       if (child) ok = (await stopStack(child, statuses)) && ok;

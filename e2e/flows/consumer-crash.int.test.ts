@@ -3,15 +3,16 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { api, orderRequest, products, waitForOrder } from '../support/shop';
 import { query, stack } from '../support/stack';
+import { auditTraces, describeFindings } from '../support/trace-audit';
 
-async function placeMany(count: number, sku: string): Promise<string[]> {
-  const ids: string[] = [];
+async function placeMany(count: number, sku: string): Promise<CreatedOrder[]> {
+  const orders: CreatedOrder[] = [];
   for (let i = 0; i < count; i++) {
     const res = await api<CreatedOrder>('POST', '/api/orders', orderRequest({ email: `crash${i}@example.com`, items: [{ sku, quantity: 1 }] }));
     assert.equal(res.status, 201, JSON.stringify(res.body));
-    ids.push(res.body.id);
+    orders.push(res.body);
   }
-  return ids;
+  return orders;
 }
 
 for (const consumer of ['fulfillment', 'notifications']) {
@@ -19,11 +20,16 @@ for (const consumer of ['fulfillment', 'notifications']) {
     const sku = 'STICKER-W3C';
     const stockBefore = (await products()).get(sku)!.stock;
     const first = await placeMany(8, sku);
+    // SIGKILL loses whatever spans the process had not exported yet; the first orders' traces are
+    // awaited whole first, so the kill only interrupts the stream, not their evidence.
+    for (const o of first) await waitForOrder(o.id, ['completed'], 30_000);
+    const before = await auditTraces(first.map((o) => o.traceId), 30_000);
+    assert.deepEqual(before.findings, [], describeFindings(before.findings));
     await stack('kill', consumer);
     const during = await placeMany(8, sku);
     await stack('start', consumer);
     const after = await placeMany(4, sku);
-    const ids = [...first, ...during, ...after];
+    const ids = [...first, ...during, ...after].map((o) => o.id);
 
     for (const id of ids) {
       const order = await waitForOrder(id, ['completed', 'failed'], 90_000);

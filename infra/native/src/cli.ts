@@ -96,7 +96,9 @@ async function up(args: string[]): Promise<void> {
   writeFileSync(join(paths.state, 'ready.json'), JSON.stringify({ readyAt: new Date().toISOString(), startMs: total, components: stack.status() }, null, 2));
   console.log();
   info(bold(`hoptrace is up: all ${plan.components.length} components ready in ${seconds(total)}`));
-  for (const c of plan.components) for (const u of c.urls ?? []) console.log(`  ${u.label.padEnd(34)} ${u.url}`);
+  // App entry points (the storefront) first: that is where a newcomer goes.
+  const byKind = [...plan.components].sort((a, b) => Number(b.kind === 'node') - Number(a.kind === 'node'));
+  for (const c of byKind) for (const u of c.urls ?? []) console.log(`  ${u.label.padEnd(34)} ${u.url}`);
   for (const c of plan.composeOnly) console.log(`  ${dim(`${c.name}: not run natively. ${c.reason}`)}`);
   console.log(`  ${'Admin token'.padEnd(34)} ${admin.generated ? `${admin.token}  (generated; set HOPTRACE_ADMIN_TOKEN to choose one)` : 'from HOPTRACE_ADMIN_TOKEN'}`);
   console.log(`  ${dim('Ctrl-C stops everything; `npm run stack -- status` shows each component')}\n`);

@@ -1,0 +1,31 @@
+import { fromJaeger, JaegerClient, runChecks, type Finding, type Trace } from '@hoptrace/traces';
+import { jaegerQueryUrl } from './stack';
+
+/**
+ * trace:check's checks over a set of traces, waiting (with a deadline) for late spans: services
+ * export every second, so a trace read right after its order completed may still be growing.
+ * Returns the findings that remain at the deadline; none means every trace is whole.
+ */
+export async function auditTraces(traceIds: string[], timeoutMs = 60_000): Promise<{ traces: Trace[]; findings: Finding[] }> {
+  const jaeger = new JaegerClient({ baseUrl: jaegerQueryUrl });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const traces: Trace[] = [];
+    const missing: string[] = [];
+    for (let i = 0; i < traceIds.length; i += 20) {
+      const batch = await Promise.all(traceIds.slice(i, i + 20).map((id) => jaeger.getTrace(id)));
+      batch.forEach((raw, j) => (raw ? traces.push(fromJaeger(raw)) : missing.push(traceIds[i + j]!)));
+    }
+    const findings: Finding[] = [
+      ...missing.map((traceId) => ({ check: 'missing-service', traceId, message: 'trace not found in Jaeger' }) as Finding),
+      ...runChecks(traces),
+    ];
+    if (findings.length === 0 || Date.now() > deadline) return { traces, findings };
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+export function describeFindings(findings: Finding[], max = 25): string {
+  const lines = findings.slice(0, max).map((f) => `  ${f.check}  trace ${f.traceId}${f.service ? ` ${f.service}` : ''}: ${f.message}`);
+  return `${findings.length} finding(s):\n${lines.join('\n')}${findings.length > max ? `\n  … and ${findings.length - max} more` : ''}`;
+}
