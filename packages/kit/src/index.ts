@@ -8,6 +8,7 @@ export * from './faults';
 export * from './http-app';
 export * from './http-client';
 export * from './kafka';
+export * from './kafka-service';
 export * from './lifecycle';
 export * from './logger';
 export * from './validation';

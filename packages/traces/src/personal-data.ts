@@ -1,3 +1,4 @@
+import { passesLuhn } from '@hoptrace/contracts';
 import type { Finding } from './checks';
 import type { AttributeValue, Trace } from './model';
 
@@ -22,18 +23,7 @@ const isAllowedKey = (key: string): boolean => {
   return lower === 'user.hash' || lower === 'email_hash' || lower.endsWith('.email_hash');
 };
 
-export function passesLuhn(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return digits.length > 0 && sum % 10 === 0;
-}
+export { passesLuhn };
 
 export function containsCardNumber(text: string): boolean {
   for (const [run] of text.matchAll(DIGIT_RUN)) {

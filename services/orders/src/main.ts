@@ -1,11 +1,11 @@
-import { Topics, dlqOf } from '@hoptrace/contracts';
+import { dlqOf, Topics } from '@hoptrace/contracts';
 import { InventoryClient } from '@hoptrace/inventory/client';
 import {
-  CircuitBreaker, closeServer, createKafka, createLogger, createPool, DependencyUnavailable, ensureTopics, FAULT_MARKS_MIGRATION, faultMarksIn, keepTrying, listen,
-  ManagedProducer, migrate, pingKafka, runService, withPoisonFaults,
+  CircuitBreaker, DependencyUnavailable, kafkaServiceReadiness, listen, openKafkaService, runService, startConsumers, withPoisonFaults,
 } from '@hoptrace/kit';
 import { PaymentsClient } from '@hoptrace/payments/client';
 import { context, propagation } from '@opentelemetry/api';
+import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { buildApp } from './app';
 import { readConfig } from './config';
@@ -16,31 +16,25 @@ import { MIGRATIONS, OrdersStore } from './store';
 
 runService('orders', async () => {
   const config = readConfig();
-  const logger = createLogger('orders', config.LOG_LEVEL);
-  const pool = createPool(config.DATABASE_URL, logger);
-  await migrate(pool, [...MIGRATIONS, FAULT_MARKS_MIGRATION]);
-  const store = new OrdersStore(pool);
-  const kafka = createKafka('orders', config.KAFKA_BROKERS, logger);
-  const producer = new ManagedProducer(kafka);
-
+  const r = await openKafkaService('orders', config, MIGRATIONS);
+  const { logger } = r;
+  const store = new OrdersStore(r.pool);
   const metrics = createOrderMetrics();
   observeOutbox(store);
-  const relay = new OutboxRelay(store, withPoisonFaults('orders', producer), logger, config.OUTBOX_IDLE_MS);
+  const relay = new OutboxRelay(store, withPoisonFaults('orders', r.producer), logger, config.OUTBOX_IDLE_MS);
   relay.start();
-  const faultMarks = faultMarksIn(pool);
-  const consumers = [progressConsumer({ kafka, producer, store, logger, metrics, faultMarks }), deadLetterWatcher({ kafka, producer, store, logger, metrics, faultMarks })];
+  const consumerDeps = { kafka: r.kafka, producer: r.producer, store, logger, metrics, faultMarks: r.faultMarks };
+  const consumers = [progressConsumer(consumerDeps), deadLetterWatcher(consumerDeps)];
+  let server: Server | undefined;
+  // Orders are taken while Kafka is down (the outbox keeps them): consumers start in the background.
+  const stop = startConsumers(r, [...Object.values(Topics), ...Object.values(Topics).map(dlqOf), ...WATCHED_DEAD_LETTERS], consumers, () => server,
+    () => relay.stop());
+
   // Per-request injected errors stay out of the breaker's count: one request's fault must not
   // change what other requests see. Global faults and real failures count.
   const paymentsBreaker = new CircuitBreaker('payments', {
     isFailure: (err) => err instanceof DependencyUnavailable && err.upstreamCode !== 'fault_injected_request',
   });
-  let stopping = false;
-  // Orders are taken while Kafka is down (the outbox keeps them): Kafka work starts in the background.
-  const kafkaStarted = keepTrying('starting Kafka consumers', async () => {
-    await ensureTopics(kafka, [...Object.values(Topics), ...Object.values(Topics).map(dlqOf), ...WATCHED_DEAD_LETTERS]);
-    for (const consumer of consumers) await consumer.start();
-  }, logger, () => stopping);
-
   const app = buildApp({
     store,
     logger,
@@ -58,25 +52,9 @@ runService('orders', async () => {
       warn: (message, err) => logger.warn({ err: { message: (err as Error).message } }, message),
       metrics,
     },
-    readiness: [
-      { name: 'database', required: true, check: () => pool.query('SELECT 1') },
-      { name: 'kafka', required: false, check: () => pingKafka(kafka) },
-    ],
+    readiness: kafkaServiceReadiness(r, false),
   });
-  const server = await listen(app, config.PORT);
+  server = await listen(app, config.PORT);
   logger.info({ port: config.PORT }, 'orders listening');
-  return {
-    logger,
-    service: {
-      stop: async () => {
-        stopping = true;
-        await closeServer(server);
-        await relay.stop();
-        await kafkaStarted;
-        for (const consumer of consumers) await consumer.stop();
-        await producer.disconnect();
-        await pool.end();
-      },
-    },
-  };
+  return { logger, service: { stop } };
 });

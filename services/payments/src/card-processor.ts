@@ -1,4 +1,4 @@
-import type { PaymentInput } from '@hoptrace/contracts';
+import { passesLuhn, type PaymentInput } from '@hoptrace/contracts';
 
 /**
  * The simulated card processor. Test cards (any future expiry, any CVC):
@@ -16,18 +16,7 @@ export type CardDecision =
   | { approved: true }
   | { approved: false; code: string; message: string };
 
-export function passesLuhn(number: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < number.length; i++) {
-    let digit = Number(number[number.length - 1 - i]);
-    if (i % 2 === 1) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-  }
-  return number.length > 0 && sum % 10 === 0;
-}
+export { passesLuhn };
 
 /** A card expires at the end of its expiry month. */
 export function isExpired(expiry: string, now: Date): boolean {
