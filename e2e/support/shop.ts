@@ -1,4 +1,6 @@
-import type { CreateOrderRequest, OrderStatus, OrderView, Product } from '@hoptrace/contracts';
+import type { CreatedOrder, CreateOrderRequest, OrderStatus, OrderView, Product } from '@hoptrace/contracts';
+import { readAdminToken } from '../../infra/native/src/admin-token';
+import { resolvePaths } from '../../infra/native/src/paths';
 import { gatewayUrl } from './stack';
 
 /** The public API, as a client of the shop uses it. */
@@ -47,4 +49,44 @@ export async function waitForOrder(id: string, statuses: OrderStatus[], timeoutM
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`order ${id} did not reach ${statuses.join('/')} within ${timeoutMs / 1000} s (last status: ${last?.status ?? 'unknown'}${last?.failureReason ? `, ${last.failureReason}` : ''})`);
+}
+
+/** The admin token of the running stack (HOPTRACE_ADMIN_TOKEN, or the one `npm start` generated). */
+export const adminToken = (): string => readAdminToken(resolvePaths());
+
+/**
+ * Headers that carry per-request faults as W3C baggage, e.g. { payments: 'error' } →
+ * `baggage: hoptrace.fault.payments=error`. With the admin token unless `withToken` is false,
+ * which is what an untrusted client sends.
+ */
+export function faultHeaders(faults: Record<string, string>, { withToken = true } = {}): Record<string, string> {
+  const baggage = Object.entries(faults).map(([service, fault]) => `hoptrace.fault.${service}=${fault}`).join(',');
+  return { baggage, ...(withToken ? { authorization: `Bearer ${adminToken()}` } : {}) };
+}
+
+/** Removes every global fault rule (DELETE /api/admin/faults). */
+export async function clearGlobalFaults(): Promise<void> {
+  const res = await api('DELETE', '/api/admin/faults', undefined, { authorization: `Bearer ${adminToken()}` });
+  if (res.status !== 200) throw new Error(`DELETE /api/admin/faults answered ${res.status}`);
+}
+
+/** A unique address per attempt, so the attempt's rows can be found even when no order id came back. */
+export const uniqueEmail = (tag: string): string => `${tag}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+
+export interface TimedResponse<T> extends ApiResponse<T> {
+  ms: number;
+}
+
+/** POST /api/orders, timed from the client's side. */
+export async function placeOrder<T = CreatedOrder>(request: CreateOrderRequest, headers: Record<string, string> = {}): Promise<TimedResponse<T>> {
+  const started = performance.now();
+  const res = await api<T>('POST', '/api/orders', request, headers);
+  return { ...res, ms: performance.now() - started };
+}
+
+/** The trace id a response names: the body's traceId, else the W3C `traceresponse` header. */
+export function traceIdOf(res: ApiResponse<unknown>): string | undefined {
+  const fromBody = (res.body as { traceId?: unknown } | undefined)?.traceId;
+  if (typeof fromBody === 'string' && fromBody) return fromBody;
+  return /^00-([0-9a-f]{32})-/.exec(res.headers.get('traceresponse') ?? '')?.[1];
 }

@@ -6,7 +6,7 @@ import { watchConsumerLag } from './consumer-lag';
 import { isAppError } from './errors';
 import { activeFault, recordFault, sleep, type Fault } from './faults';
 import { flushTelemetry } from '@hoptrace/telemetry';
-import type { MessageSender } from './kafka';
+import { keepTrying, type MessageSender } from './kafka';
 import type { Logger } from './logger';
 
 /** A message the consumer cannot use as it is; it goes straight to the dead-letter topic. */
@@ -83,6 +83,7 @@ const isPermanent = (err: unknown) => err instanceof MalformedMessage || (isAppE
 export class EventConsumer<T> {
   private consumer?: Consumer;
   private unwatchLag?: () => Promise<void>;
+  private stopped = false;
   private readonly maxAttempts: number;
   private readonly baseBackoffMs: number;
 
@@ -96,6 +97,14 @@ export class EventConsumer<T> {
     // A short session: a consumer that crashed (SIGKILL) gives its partitions back within 10 s.
     const consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1000, retry: { retries: 10 } });
     this.consumer = consumer;
+    this.stopped = false;
+    // kafkajs restarts a crashed consumer only after retriable errors; after others (e.g. "Failed
+    // to find group coordinator" while the broker was down) it stays stopped for good. Start over.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || this.stopped || this.consumer !== consumer) return;
+      this.options.logger.warn({ err: { message: payload.error.message }, groupId }, 'Kafka consumer crashed; starting it again');
+      void this.restart(consumer);
+    });
     try {
       await consumer.connect();
       for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });
@@ -112,6 +121,12 @@ export class EventConsumer<T> {
         await this.process(message, { topic, partition, offset: message.offset, key: message.key?.toString('utf8'), headers: message.headers ?? {} }, heartbeat);
       },
     });
+  }
+
+  private async restart(crashed: Consumer): Promise<void> {
+    this.consumer = undefined;
+    await crashed.disconnect().catch(() => undefined);
+    await keepTrying('restarting the Kafka consumer', () => this.start(), this.options.logger, () => this.stopped);
   }
 
   private async process(message: KafkaMessage, received: Omit<Delivery, 'checkpoint'>, heartbeat: () => Promise<void>): Promise<void> {
@@ -154,7 +169,11 @@ export class EventConsumer<T> {
     const key = `${this.options.groupId}/${delivery.topic}/${delivery.partition}/${delivery.offset}`;
     if (this.options.faultMarks && !(await this.options.faultMarks.markOnce(key))) return;
     recordFault(fault);
-    trace.getActiveSpan()?.addEvent('process.crash', { 'hoptrace.crash.step': step });
+    const span = trace.getActiveSpan();
+    span?.addEvent('process.crash', { 'hoptrace.crash.step': step });
+    // End the process span now: an unended span is never exported, and with it the evidence.
+    span?.setStatus({ code: SpanStatusCode.ERROR, message: `injected crash after ${step}` });
+    span?.end();
     this.options.logger.error({ topic: delivery.topic, offset: delivery.offset, step }, 'injected crash: exiting mid-message');
     await Promise.race([flushTelemetry(), sleep(2000)]);
     process.exit(70);
@@ -190,6 +209,7 @@ export class EventConsumer<T> {
 
   /** Stops fetching, lets the message in hand finish, commits, leaves the group. */
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.consumer?.disconnect();
     await this.unwatchLag?.();
   }

@@ -103,8 +103,9 @@ export function httpFaults(service: string): Koa.Middleware {
     recordFault(fault);
     if (fault.kind === 'error') throw new AppError(500, faultErrorCode(fault), `injected error in ${service}`);
     if (fault.kind === 'hang') {
-      // Never answers; ends when the caller gives up and closes the connection.
-      await new Promise<void>((resolve) => ctx.req.once('close', () => resolve()));
+      // Never answers; ends when the caller gives up and closes the connection (the response's
+      // 'close': the request stream's has already fired once its body was read).
+      await new Promise<void>((resolve) => ctx.res.once('close', () => resolve()));
       ctx.respond = false;
       return;
     }

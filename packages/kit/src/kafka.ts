@@ -1,4 +1,5 @@
 import { Kafka, logLevel, Partitioners, type LogEntry, type Producer, type ProducerRecord, type RecordMetadata } from 'kafkajs';
+import { trace } from '@opentelemetry/api';
 import { activeFault, recordFault } from './faults';
 import type { Logger } from './logger';
 
@@ -120,8 +121,16 @@ export function withPoisonFaults(service: string, sender: MessageSender): Messag
     send(record) {
       const fault = activeFault(service, record.topic);
       if (fault?.kind !== 'poison') return sender.send(record);
-      recordFault(fault);
-      return sender.send({ ...record, messages: record.messages.map((m) => ({ ...m, value: '{"poisoned": tr' })) });
+      // Its own span: where messages are sent from stored context (the outbox relay) the active
+      // span is a remote parent, which cannot carry the fault.injected event.
+      return trace.getTracer('hoptrace.faults').startActiveSpan('inject poison', async (span) => {
+        try {
+          recordFault(fault);
+          return await sender.send({ ...record, messages: record.messages.map((m) => ({ ...m, value: '{"poisoned": tr' })) });
+        } finally {
+          span.end();
+        }
+      });
     },
   };
 }

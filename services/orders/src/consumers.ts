@@ -14,6 +14,12 @@ export const WATCHED_DEAD_LETTERS = [Topics.orderPlaced, Topics.orderShipped, To
 
 interface Deps { kafka: Kafka; producer: MessageSender; store: OrdersStore; logger: Logger; metrics: OrderMetrics; faultMarks: FaultMarks }
 
+/** Undoing what a failed order holds: both calls are idempotent and safe to repeat. */
+export interface Compensation {
+  releaseStock(reservationId: string): Promise<unknown>;
+  refund(chargeId: string): Promise<unknown>;
+}
+
 /** orders.shipped and orders.notified advance an order to shipped, then completed, once each. */
 export function progressConsumer({ kafka, producer, store, logger, metrics, faultMarks }: Deps): EventConsumer<OrderShipped | OrderNotified> {
   return new EventConsumer<OrderShipped | OrderNotified>({
@@ -37,7 +43,7 @@ export function progressConsumer({ kafka, producer, store, logger, metrics, faul
  * reason the consumer gave up. Nothing here is ever dead-lettered again: a dead letter without
  * an order id is logged and skipped.
  */
-export function deadLetterWatcher({ kafka, producer, store, logger, metrics }: Deps): EventConsumer<{ orderId?: string; reason: string }> {
+export function deadLetterWatcher({ kafka, producer, store, logger, metrics }: Deps, compensation: Compensation): EventConsumer<{ orderId?: string; source: string; reason: string }> {
   return new EventConsumer({
     kafka, producer, logger,
     groupId: 'orders-dead-letters',
@@ -46,9 +52,9 @@ export function deadLetterWatcher({ kafka, producer, store, logger, metrics }: D
       const header = (name: string) => message.headers?.[name]?.toString() ?? '';
       const key = message.key?.toString();
       const source = header(DlqHeaders.originalTopic) || topic.replace(/\.dlq$/, '');
-      return { orderId: key && UUID.test(key) ? key : undefined, reason: `${source} could not be processed: ${header(DlqHeaders.error) || 'unknown error'}` };
+      return { orderId: key && UUID.test(key) ? key : undefined, source, reason: `${source} could not be processed: ${header(DlqHeaders.error) || 'unknown error'}` };
     },
-    handle: async ({ orderId, reason }) => {
+    handle: async ({ orderId, source, reason }) => {
       if (!orderId) {
         logger.warn({ reason }, 'dead letter without an order id');
         return;
@@ -57,6 +63,13 @@ export function deadLetterWatcher({ kafka, producer, store, logger, metrics }: D
       const failed = await store.markFailed(orderId, reason);
       if (failed) metrics.failed('dead_letter');
       logger.warn({ orderId, failed }, 'order failed by a dead letter');
+      // An order that never shipped gives its stock back and its money back; once shipped, the
+      // reservation is committed and stays so.
+      if (source === Topics.orderPlaced) {
+        const { reservationId, chargeId } = await store.holdings(orderId);
+        if (reservationId) await compensation.releaseStock(reservationId).catch((err: Error) => logger.warn({ orderId, err: { message: err.message } }, 'could not release the stock of a dead-lettered order'));
+        if (chargeId) await compensation.refund(chargeId).catch((err: Error) => logger.warn({ orderId, err: { message: err.message } }, 'could not refund a dead-lettered order'));
+      }
     },
   });
 }

@@ -23,25 +23,29 @@ runService('orders', async () => {
   observeOutbox(store);
   const relay = new OutboxRelay(store, withPoisonFaults('orders', r.producer), logger, config.OUTBOX_IDLE_MS);
   relay.start();
+  const inventory = new InventoryClient(config.INVENTORY_URL, config.HTTP_TIMEOUT_MS);
+  // Per-request injected errors stay out of the breaker's count: one request's fault must not
+  // change what other requests see. Global faults and real failures count.
+  const payments = new PaymentsClient(config.PAYMENTS_URL, config.HTTP_TIMEOUT_MS, new CircuitBreaker('payments', {
+    isFailure: (err) => err instanceof DependencyUnavailable && err.upstreamCode !== 'fault_injected_request',
+  }));
   const consumerDeps = { kafka: r.kafka, producer: r.producer, store, logger, metrics, faultMarks: r.faultMarks };
-  const consumers = [progressConsumer(consumerDeps), deadLetterWatcher(consumerDeps)];
+  const consumers = [
+    progressConsumer(consumerDeps),
+    deadLetterWatcher(consumerDeps, { releaseStock: (id) => inventory.release(id), refund: (id) => payments.refund(id) }),
+  ];
   let server: Server | undefined;
   // Orders are taken while Kafka is down (the outbox keeps them): consumers start in the background.
   const stop = startConsumers(r, [...Object.values(Topics), ...Object.values(Topics).map(dlqOf), ...WATCHED_DEAD_LETTERS], consumers, () => server,
     () => relay.stop());
 
-  // Per-request injected errors stay out of the breaker's count: one request's fault must not
-  // change what other requests see. Global faults and real failures count.
-  const paymentsBreaker = new CircuitBreaker('payments', {
-    isFailure: (err) => err instanceof DependencyUnavailable && err.upstreamCode !== 'fault_injected_request',
-  });
   const app = buildApp({
     store,
     logger,
     placeOrderDeps: {
       store,
-      inventory: new InventoryClient(config.INVENTORY_URL, config.HTTP_TIMEOUT_MS),
-      payments: new PaymentsClient(config.PAYMENTS_URL, config.HTTP_TIMEOUT_MS, paymentsBreaker),
+      inventory,
+      payments,
       newId: randomUUID,
       now: () => new Date(),
       traceHeaders: () => {

@@ -105,6 +105,13 @@ export class OrdersStore {
     });
   }
 
+  /** What an order holds elsewhere: its stock reservation and its charge. */
+  async holdings(orderId: string): Promise<{ reservationId?: string; chargeId?: string }> {
+    const { rows } = await this.pool.query<{ reservation_id: string | null; charge_id: string | null }>(
+      'SELECT reservation_id, charge_id FROM orders WHERE id = $1', [orderId]);
+    return { reservationId: rows[0]?.reservation_id ?? undefined, chargeId: rows[0]?.charge_id ?? undefined };
+  }
+
   async view(orderId: string): Promise<OrderView> {
     const { rows } = await this.pool.query<OrderRow>('SELECT id, status, items, total_cents, trace_id, failure_reason FROM orders WHERE id = $1', [orderId]);
     const order = rows[0];
