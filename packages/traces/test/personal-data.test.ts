@@ -53,3 +53,10 @@ test('an email in an attribute and a card number in an exception event are both 
   assert.equal(findings[1]?.message, 'span "router - /charges" event "exception" attribute exception.message holds a card number');
   assert.doesNotMatch(JSON.stringify(findings), /ada@example|4242/);
 });
+
+test('an order id in a URL is not a card number, even when its digit groups pass the Luhn check', () => {
+  assert.equal(containsCardNumber('4000-0000-0000-0002'), true, 'the same digits alone are one');
+  assert.equal(containsCardNumber('/reservations/5e1a9b7c-4000-0000-0000-0002ab12cd34/commit'), false);
+  assert.equal(containsCardNumber('trace 4242424242424242abcdef0123456789'), false);
+  assert.equal(containsCardNumber('card 4242424242424242 in a message'), true);
+});
