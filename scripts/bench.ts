@@ -3,7 +3,7 @@
  * in one run and printed, never asserted by a timed unit test.
  *   - tracing cost: the same service (inventory, GET /products: HTTP + Postgres) started twice
  *     beside the stack, with the OpenTelemetry SDK on and off, loaded alternately (ABAB);
- *   - memory: resident set size of every component of the native stack, and the total;
+ *   - memory: RSS and PSS of every component of the native stack, and the totals;
  *   - spans dropped by the services' export buffers (Prometheus);
  *   - the last start's time to all-ready (.hoptrace/ready.json).
  */
@@ -30,6 +30,8 @@ function startInventory(port: number, metricsPort: number, traced: boolean): Chi
     ...addresses.mapEnvironment(inventory.environment, 'inventory'),
     PORT: String(port), OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort), OTEL_SERVICE_NAME: 'inventory-bench',
     LOG_LEVEL: 'warn', OTEL_SDK_DISABLED: traced ? 'false' : 'true', NODE_ENV: 'production',
+    // BENCH_TRACED_ENV='K=V,K2=V2' changes the traced instance only: compare configurations.
+    ...(traced ? Object.fromEntries((process.env.BENCH_TRACED_ENV ?? '').split(',').filter(Boolean).map((kv) => kv.split('=') as [string, string])) : {}),
   };
   return spawn('node', ['--require', './packages/telemetry/dist/register.js', 'services/inventory/dist/main.js'], { cwd: paths.root, env, stdio: 'ignore' });
 }
@@ -51,13 +53,19 @@ async function round(url: string): Promise<{ rps: number; latencies: number[] }>
 
 const pct = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.floor((p / 100) * (values.length - 1))] ?? NaN;
 
-function rssKiB(pid: number): number {
-  // The component's process and its children (postgres backends, the JVM's own threads are one process).
-  let total = 0;
+/**
+ * Memory of a component: its process and its children (postgres backends), as RSS and as PSS.
+ * RSS is the figure the target names; PSS counts shared pages (Postgres' shared buffers, shared
+ * libraries) once across the processes that map them, which is what the stack really occupies.
+ */
+function memoryKiB(pid: number): { rss: number; pss: number } {
+  const total = { rss: 0, pss: 0 };
   const visit = (p: number) => {
     try {
-      total += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
-      for (const task of readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)) visit(Number(task));
+      const rollup = readFileSync(`/proc/${p}/smaps_rollup`, 'utf8');
+      total.rss += Number(/^Rss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
+      total.pss += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
+      for (const child of readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)) visit(Number(child));
     } catch { /* gone */ }
   };
   visit(pid);
@@ -68,14 +76,17 @@ async function main(): Promise<void> {
   const statuses = await callControl<Status[]>(controlSocket(paths), 'GET', '/status')
     .catch(() => { throw new Error('the native stack is not running: start it with `npm start`, then run `npm run bench`'); });
 
-  console.log('memory (resident set, component and its child processes):');
-  let total = 0;
+  console.log('memory: component and its child processes    RSS       PSS (shared pages counted once)');
+  const total = { rss: 0, pss: 0 };
+  const mib = (kib: number) => `${(kib / 1024).toFixed(0).padStart(6)} MiB`;
   for (const s of statuses.filter((x) => x.pid)) {
-    const kib = rssKiB(s.pid!);
-    total += kib;
-    console.log(`  ${s.name.padEnd(14)} ${(kib / 1024).toFixed(0).padStart(6)} MiB`);
+    const m = memoryKiB(s.pid!);
+    total.rss += m.rss;
+    total.pss += m.pss;
+    console.log(`  ${s.name.padEnd(42)} ${mib(m.rss)} ${mib(m.pss)}`);
   }
-  console.log(`  ${'total'.padEnd(14)} ${(total / 1024 / 1024).toFixed(2).padStart(6)} GiB   (target < 1.5 GiB)`);
+  const gib = (kib: number) => `${(kib / 1024 / 1024).toFixed(2)} GiB`;
+  console.log(`  ${'total'.padEnd(42)} ${gib(total.rss).padStart(10)} ${gib(total.pss).padStart(10)}   (target: RSS < 1.5 GiB)`);
 
   const ready = join(paths.state, 'ready.json');
   if (existsSync(ready)) console.log(`start to all-ready (last start): ${(JSON.parse(readFileSync(ready, 'utf8')).startMs / 1000).toFixed(1)} s   (warm target < 30 s)`);
