@@ -12,6 +12,8 @@
  *   OTEL_METRICS_EXPORTER               prometheus (scraped from OTEL_EXPORTER_PROMETHEUS_PORT)
  */
 import { trace, type ProxyTracerProvider, type Span } from '@opentelemetry/api';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -66,6 +68,16 @@ function bufferedTraceExporter(): BufferedSpanExporter | undefined {
   return new BufferedSpanExporter(new OTLPTraceExporter());
 }
 
+/** The version of the service being started: its nearest package.json. */
+function serviceVersion(): string {
+  let dir = dirname(resolve(process.argv[1] ?? '.'));
+  for (let depth = 0; depth < 6; depth++, dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) return String((JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version ?? 'unknown');
+  }
+  return 'unknown';
+}
+
 const metricReaders = prometheusReaders();
 const traceExporter = bufferedTraceExporter();
 const sdk = new NodeSDK({
@@ -74,7 +86,7 @@ const sdk = new NodeSDK({
   // The instrumentations' own HTTP, database and messaging duration histograms repeat what
   // Jaeger's spanmetrics already derive from the spans, at a cost on every request: dropped.
   views: ['http.*', 'db.*', 'messaging.*'].map((instrumentName) => ({ instrumentName, aggregation: { type: AggregationType.DROP } })),
-  resource: resourceFromAttributes({ [ATTR_SERVICE_VERSION]: process.env.npm_package_version ?? process.env.HOPTRACE_VERSION ?? '0.1.0' }),
+  resource: resourceFromAttributes({ [ATTR_SERVICE_VERSION]: serviceVersion() }),
   instrumentations: [getNodeAutoInstrumentations({
     '@opentelemetry/instrumentation-http': {
       ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.test(req.url ?? ''),
