@@ -1,5 +1,5 @@
 import { chaosStore } from '../chaos-store';
-import { h, setChildren } from '../dom';
+import { focusTarget, h, setChildren } from '../dom';
 import { labelledField, type Feedback } from './chaos-field';
 import { createFaultRulesPanel } from './fault-rules-panel';
 import { createNextFaultPanel } from './next-fault-panel';
@@ -86,13 +86,4 @@ export function mountChaosPage(root: HTMLElement): () => void {
   update();
   void rules.reload(false);
   return unsubscribe;
-}
-
-/** Fragment links alone scroll but do not focus the input; keyboard users need focus there. */
-function focusTarget(event: Event, id: string): void {
-  const target = document.getElementById(id);
-  if (!target) return;
-  event.preventDefault();
-  target.focus();
-  target.scrollIntoView({ block: 'center' });
 }

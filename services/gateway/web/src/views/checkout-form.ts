@@ -1,4 +1,4 @@
-import { h, setChildren } from '../dom';
+import { focusTarget, h, setChildren } from '../dom';
 import { formatCents } from '../lib/money';
 import { orderPath } from '../lib/route';
 import { CHECKOUT_FIELDS, validateField, type CheckoutField, type CheckoutInput, type FieldErrors } from '../lib/validation';
@@ -136,13 +136,4 @@ export function createCheckoutForm(onSubmit: (input: CheckoutInput) => void): Ch
       summary.replaceChildren();
     },
   };
-}
-
-/** Fragment links alone scroll but do not focus the input; keyboard users need focus there. */
-function focusTarget(event: Event, id: string): void {
-  const target = document.getElementById(id);
-  if (!target) return;
-  event.preventDefault();
-  target.focus();
-  target.scrollIntoView({ block: 'center' });
 }
