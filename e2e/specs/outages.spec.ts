@@ -113,8 +113,10 @@ test('with Postgres down an order gets a prompt 503, leaves nothing behind, and 
 
 test('with Jaeger down orders flow at the same latency, and spans produced after it returns arrive', async ({ traces }, testInfo) => {
   test.setTimeout(180_000);
-  const SAMPLES = 30;
-  const WARM_UP = 5;
+  // Alternating phases (up, down, four times) so that drift on this shared 2-core machine (JIT,
+  // caches, background consumers) falls on both sides alike instead of on one.
+  const SAMPLES = 25;
+  const WARM_UP = 3;
   const measure = async (tag: string): Promise<{ ms: number[]; ids: string[] }> => {
     const ms: number[] = [];
     const ids: string[] = [];
@@ -122,19 +124,28 @@ test('with Jaeger down orders flow at the same latency, and spans produced after
       const res = await placeOrder<CreatedOrder>(orderRequest({ email: uniqueEmail(tag), items: [{ sku: 'MUG-01', quantity: 1 }] }));
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       if (i >= WARM_UP) { ms.push(res.ms); ids.push(res.body.id); }
+      // One order at a time, each through to completed: the previous order's Kafka work would
+      // otherwise share the two cores with the next request and swamp a 10% comparison.
+      expect((await waitForOrder(res.body.id, ['completed', 'failed'], 30_000)).status, 'orders kept flowing').toBe('completed');
     }
     return { ms, ids };
   };
 
-  const up = await measure('jaeger-up');
-  const down = await withStopped('jaeger', () => measure('jaeger-down'));
+  const up = { ms: [] as number[], ids: [] as string[] };
+  const down = { ms: [] as number[], ids: [] as string[] };
+  for (let phase = 0; phase < 4; phase++) {
+    const a = await measure('jaeger-up');
+    const b = await withStopped('jaeger', () => measure('jaeger-down'));
+    up.ms.push(...a.ms); up.ids.push(...a.ids);
+    down.ms.push(...b.ms); down.ids.push(...b.ids);
+  }
   const figures = {
-    samples: SAMPLES,
+    samples: up.ms.length,
     medianMsJaegerUp: Number(median(up.ms).toFixed(1)),
     medianMsJaegerDown: Number(median(down.ms).toFixed(1)),
     ratio: Number((median(down.ms) / median(up.ms)).toFixed(3)),
   };
-  console.log(`POST /api/orders latency, ${SAMPLES} sequential orders each: ${JSON.stringify(figures)}`);
+  console.log(`POST /api/orders latency, ${up.ms.length} sequential orders each side: ${JSON.stringify(figures)}`);
   await testInfo.attach('latency with Jaeger up and down', { body: JSON.stringify({ ...figures, up: up.ms, down: down.ms }, null, 2), contentType: 'application/json' });
   expect(figures.ratio, `median with Jaeger down (${figures.medianMsJaegerDown} ms) within 10% of up (${figures.medianMsJaegerUp} ms)`).toBeLessThanOrEqual(1.1);
   for (const id of down.ids) expect((await waitForOrder(id, ['completed', 'failed'], 60_000)).status, 'orders kept flowing').toBe('completed');
