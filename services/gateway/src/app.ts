@@ -3,13 +3,14 @@ import type { InventoryClient } from '@hoptrace/inventory/client';
 import { AppError, createHttpApp, parseInput, type JsonResponse, type Logger, type ReadinessCheck } from '@hoptrace/kit';
 import type { NotificationsClient } from '@hoptrace/notifications/client';
 import type { OrdersClient } from '@hoptrace/orders/client';
+import { traceResponseHeader } from '@hoptrace/telemetry';
+import type { JaegerClient } from '@hoptrace/traces';
 import type Koa from 'koa';
 import { faultBaggage, isAdmin } from './fault-guard';
 import type { FaultRules } from './fault-rules';
 import { fetchTrace, toTraceView } from './order-trace';
 import { serveStorefront } from './storefront';
 import { relayBrowserSpans } from './telemetry-relay';
-import { traceResponseHeader } from '@hoptrace/telemetry';
 
 export interface GatewayDeps {
   inventory: InventoryClient;
@@ -20,7 +21,7 @@ export interface GatewayDeps {
   storefrontDir: string;
   jaegerUiUrl: string;
   /** Jaeger's HTTP query API, for the order page's trace waterfall. */
-  jaegerQueryUrl: string;
+  jaeger: JaegerClient;
   /** Where browser spans are forwarded (the collector's OTLP/HTTP traces endpoint). */
   collectorTracesUrl: string;
   adminToken: string;
@@ -81,7 +82,7 @@ export function buildApp(deps: GatewayDeps): Koa {
       router.get('/api/orders/:id/trace', async (ctx) => {
         const order = await deps.orders.get(ctx.params.id!);
         if (order.status !== 200) return relay(ctx, order);
-        ctx.body = toTraceView(await fetchTrace(deps.jaegerQueryUrl, (order.body as { traceId: string }).traceId));
+        ctx.body = toTraceView(await fetchTrace(deps.jaeger, (order.body as { traceId: string }).traceId));
       });
       router.get('/api/notifications', async (ctx) => {
         relay(ctx, await deps.notifications.forOrder(typeof ctx.query.orderId === 'string' ? ctx.query.orderId : ''));

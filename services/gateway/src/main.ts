@@ -2,6 +2,7 @@ import { InventoryClient } from '@hoptrace/inventory/client';
 import { closeServer, createLogger, listen, runService } from '@hoptrace/kit';
 import { NotificationsClient } from '@hoptrace/notifications/client';
 import { OrdersClient } from '@hoptrace/orders/client';
+import { JaegerClient } from '@hoptrace/traces';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { FaultRules } from './fault-rules';
@@ -19,7 +20,7 @@ runService('gateway', async () => {
     logger,
     storefrontDir: config.STOREFRONT_DIR,
     jaegerUiUrl: config.JAEGER_UI_URL,
-    jaegerQueryUrl: config.JAEGER_QUERY_URL,
+    jaeger: new JaegerClient({ baseUrl: config.JAEGER_QUERY_URL, timeoutMs: 3000 }),
     collectorTracesUrl: new URL('/v1/traces', config.OTEL_EXPORTER_OTLP_ENDPOINT).toString(),
     adminToken: config.HOPTRACE_ADMIN_TOKEN,
     faultRules,

@@ -1,14 +1,7 @@
 import { DependencyUnavailable, NotFound } from '@hoptrace/kit';
+import { fromJaeger, isError, JaegerClient, type AttributeValue, type Trace } from '@hoptrace/traces';
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
-
-type Value = string | number | boolean;
-type JaegerTag = { key: string; value: Value };
-type JaegerSpan = {
-  spanID: string; operationName: string; references?: { refType: string; spanID: string }[]; startTime: number; duration: number;
-  tags?: JaegerTag[]; logs?: { timestamp: number; fields: JaegerTag[] }[]; processID: string;
-};
-type JaegerTrace = { traceID: string; spans: JaegerSpan[]; processes: Record<string, { serviceName: string }> };
 
 /** The shape the storefront's waterfall reads (GET /api/orders/:id/trace). */
 export interface TraceSpanView {
@@ -20,47 +13,36 @@ export interface TraceSpanView {
   startOffsetUs: number;
   durationUs: number;
   error: boolean;
-  attributes: Record<string, Value>;
-  events: { name: string; offsetUs: number; attributes: Record<string, Value> }[];
+  attributes: Record<string, AttributeValue>;
+  events: { name: string; offsetUs: number; attributes: Record<string, AttributeValue> }[];
 }
 
-const tags = (list: JaegerTag[] = []) => Object.fromEntries(list.map((t) => [t.key, t.value]));
-
-export function toTraceView(trace: JaegerTrace): { traceId: string; spans: TraceSpanView[] } {
-  const start = Math.min(...trace.spans.map((s) => s.startTime));
+export function toTraceView(trace: Trace): { traceId: string; spans: TraceSpanView[] } {
+  const start = Math.min(...trace.spans.map((s) => s.startUs));
   return {
-    traceId: trace.traceID,
+    traceId: trace.traceId,
     spans: trace.spans.map((s) => {
-      const attributes = tags(s.tags);
-      const { 'span.kind': kind, ...rest } = attributes;
+      const { 'span.kind': _kind, ...attributes } = s.attributes;
       return {
-        spanId: s.spanID,
-        parentSpanId: s.references?.find((r) => r.refType === 'CHILD_OF')?.spanID,
-        service: trace.processes[s.processID]?.serviceName ?? 'unknown',
-        name: s.operationName,
-        ...(typeof kind === 'string' ? { kind } : {}),
-        startOffsetUs: s.startTime - start,
-        durationUs: s.duration,
-        error: attributes['otel.status_code'] === 'ERROR' || attributes.error === true,
-        attributes: rest,
-        events: (s.logs ?? []).map((log) => {
-          const { event, ...fields } = tags(log.fields);
-          return { name: String(event ?? 'event'), offsetUs: log.timestamp - start, attributes: fields };
-        }),
+        spanId: s.spanId,
+        ...(s.parentSpanId ? { parentSpanId: s.parentSpanId } : {}),
+        service: s.service,
+        name: s.name,
+        ...(s.kind !== 'unspecified' ? { kind: s.kind } : {}),
+        startOffsetUs: s.startUs - start,
+        durationUs: s.durationUs,
+        error: isError(s),
+        attributes,
+        events: s.events.map((e) => ({ name: e.name, offsetUs: e.timeUs - start, attributes: e.attributes })),
       };
     }),
   };
 }
 
 /** Reads one trace from Jaeger's HTTP query API; the read itself is not traced. */
-export async function fetchTrace(queryUrl: string, traceId: string): Promise<JaegerTrace> {
-  const res = await context.with(suppressTracing(context.active()), () =>
-    fetch(new URL(`/api/traces/${encodeURIComponent(traceId)}`, queryUrl), { signal: AbortSignal.timeout(3000) }))
-    .catch((err: Error) => { throw new DependencyUnavailable('jaeger', err.name === 'TimeoutError' ? 'no answer within 3000 ms' : err.message); });
-  if (res.status === 404) throw new NotFound(`trace ${traceId}`);
-  if (!res.ok) throw new DependencyUnavailable('jaeger', `answered ${res.status}`);
-  const body = (await res.json()) as { data?: JaegerTrace[] };
-  const trace = body.data?.[0];
-  if (!trace || trace.spans.length === 0) throw new NotFound(`trace ${traceId}`);
-  return trace;
+export async function fetchTrace(jaeger: JaegerClient, traceId: string): Promise<Trace> {
+  const raw = await context.with(suppressTracing(context.active()), () => jaeger.getTrace(traceId))
+    .catch((err: Error) => { throw new DependencyUnavailable('jaeger', err.message); });
+  if (!raw || raw.spans.length === 0) throw new NotFound(`trace ${traceId}`);
+  return fromJaeger(raw);
 }
