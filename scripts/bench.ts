@@ -36,6 +36,16 @@ function startInventory(port: number, metricsPort: number, traced: boolean): Chi
   return spawn('node', ['--require', './packages/telemetry/dist/register.js', 'services/inventory/dist/main.js'], { cwd: paths.root, env, stdio: 'ignore' });
 }
 
+/** SIGTERM, then SIGKILL after 10 s: the benchmark leaves no process behind. */
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => { clearTimeout(force); resolve(); });
+    child.kill('SIGTERM');
+  });
+}
+
 /** Requests per second and latencies of GET /products with CONCURRENCY clients for ROUND_MS. */
 async function round(url: string): Promise<{ rps: number; latencies: number[] }> {
   const latencies: number[] = [];
@@ -118,8 +128,7 @@ async function main(): Promise<void> {
     console.log(`  untraced  ${off.toFixed(0).padStart(6)} req/s   p50 ${pct(results.untracedLat, 50).toFixed(1)} ms   p99 ${pct(results.untracedLat, 99).toFixed(1)} ms`);
     console.log(`  throughput with tracing / without: ${(on / off).toFixed(3)}  → tracing costs ${((1 - on / off) * 100).toFixed(1)} % of throughput   (target < 5 %)`);
   } finally {
-    traced.kill('SIGTERM');
-    untraced.kill('SIGTERM');
+    await Promise.all([traced, untraced].map(stopChild));
   }
 }
 
