@@ -34,9 +34,4 @@ export class FulfillmentStore {
     if (!existing) throw new Error(`shipment for order ${s.orderId} conflicted but cannot be read`);
     return existing;
   }
-
-  async countShipments(orderId: string): Promise<number> {
-    const { rows } = await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM shipments WHERE order_id = $1', [orderId]);
-    return Number(rows[0]!.n);
-  }
 }
