@@ -54,7 +54,8 @@ export function startConsumers(r: KafkaServiceResources, topics: string[], consu
     if (s) await closeServer(s);
     await before();
     await started;
-    for (const consumer of consumers) await consumer.stop();
+    // In parallel: each waits out its fetch in flight (up to kafkajs' maxWaitTime, 5 s).
+    await Promise.all(consumers.map((consumer) => consumer.stop()));
     await r.producer.disconnect();
     await r.pool.end();
   };
