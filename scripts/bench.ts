@@ -11,14 +11,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AddressMap } from '../infra/native/src/addresses';
-import { loadCompose } from '../infra/native/src/compose';
+import { loadComposeForAddresses } from '../infra/native/src/compose';
 import { callControl, controlSocket } from '../infra/native/src/control';
 import { resolvePaths } from '../infra/native/src/paths';
 import type { Status } from '../infra/native/src/supervisor';
 import { httpOk, waitFor } from '../infra/native/src/wait';
 
 const paths = resolvePaths();
-const { services } = loadCompose(paths.compose, paths.root, { ...process.env, HOPTRACE_ADMIN_TOKEN: 'not-needed-for-the-benchmark' });
+const { services } = loadComposeForAddresses(paths.compose, paths.root);
 const addresses = new AddressMap(services);
 const ROUND_MS = 5_000;
 const CONCURRENCY = 16;

@@ -1,7 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { AddressMap } from '../../infra/native/src/addresses';
-import { loadCompose } from '../../infra/native/src/compose';
+import { loadComposeForAddresses } from '../../infra/native/src/compose';
 import { callControl, controlSocket } from '../../infra/native/src/control';
 import { resolvePaths } from '../../infra/native/src/paths';
 import type { Status } from '../../infra/native/src/supervisor';
@@ -12,7 +12,7 @@ import type { Status } from '../../infra/native/src/supervisor';
  * checking the data (Postgres) and the messages (Kafka).
  */
 const paths = resolvePaths();
-const { services } = loadCompose(paths.compose, paths.root, { ...process.env, HOPTRACE_ADMIN_TOKEN: process.env.HOPTRACE_ADMIN_TOKEN ?? 'unused' });
+const { services } = loadComposeForAddresses(paths.compose, paths.root);
 const addresses = new AddressMap(services);
 const socket = controlSocket(paths);
 

@@ -161,3 +161,11 @@ export function startOrder(services: ComposeService[]): ComposeService[] {
   services.forEach(visit);
   return order;
 }
+
+/**
+ * The compose file read only for its addresses and environment (tests, scripts): variables that
+ * must be set to start the stack, such as HOPTRACE_ADMIN_TOKEN, get a placeholder here.
+ */
+export function loadComposeForAddresses(file: string, root: string): ComposeFile {
+  return loadCompose(file, root, { ...process.env, HOPTRACE_ADMIN_TOKEN: process.env.HOPTRACE_ADMIN_TOKEN ?? 'not-needed-for-addresses' });
+}
