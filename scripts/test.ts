@@ -92,8 +92,9 @@ async function startStack(): Promise<{ child?: ChildProcess; statuses: Status[] 
     return { statuses: existing };
   }
   log('starting the native stack from empty data (npm start -- --fresh); component logs in .hoptrace/logs/');
+  // With the W3C Trace Context test-service endpoint on: the conformance tests call it.
   const child = spawn(process.execPath, ['--import', 'tsx', 'infra/native/src/cli.ts', 'up', '--fresh', '--quiet'],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOPTRACE_W3C_HARNESS: '1' } });
   for (const stream of [child.stdout!, child.stderr!]) createInterface({ input: stream }).on('line', (l) => console.log(`stack | ${l}`));
   let exited: number | null | undefined;
   child.once('exit', (code) => { exited = code; });

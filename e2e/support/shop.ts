@@ -10,10 +10,15 @@ export interface ApiResponse<T = unknown> {
   headers: Headers;
 }
 
+/**
+ * A test is no stranger: it sends the admin token, which exempts it from the per-client rate
+ * limit, unless `headers.authorization` says otherwise (`STRANGER` sends none at all).
+ */
 export async function api<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+  const { authorization = `Bearer ${adminToken()}`, ...rest } = headers;
   const res = await fetch(`${gatewayUrl}${path}`, {
     method,
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(authorization ? { authorization } : {}), ...rest },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     signal: AbortSignal.timeout(15_000),
   });
@@ -61,8 +66,11 @@ export const adminToken = (): string => readAdminToken(resolvePaths());
  */
 export function faultHeaders(faults: Record<string, string>, { withToken = true } = {}): Record<string, string> {
   const baggage = Object.entries(faults).map(([service, fault]) => `hoptrace.fault.${service}=${fault}`).join(',');
-  return { baggage, ...(withToken ? { authorization: `Bearer ${adminToken()}` } : {}) };
+  return { baggage, ...(withToken ? { authorization: `Bearer ${adminToken()}` } : STRANGER) };
 }
+
+/** Headers for api() that send no Authorization at all, as a client without the token does. */
+export const STRANGER: Record<string, string> = { authorization: '' };
 
 /** Removes every global fault rule (DELETE /api/admin/faults). */
 export async function clearGlobalFaults(): Promise<void> {
