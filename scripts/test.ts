@@ -134,6 +134,13 @@ async function main(): Promise<number> {
   const post = findTests('post');
   if (integration.length || post.length) {
     process.env.HOPTRACE_RUN_STARTED_AT ??= String(Date.now());
+    try {
+      await ensureDebianPackages([{ pkg: 'kcat', provides: '/usr/bin/kcat', why: 'the Kafka fuzz tests (a Kafka client that is not ours)' }]);
+    } catch (err) {
+      console.log(`[test] ${(err as Error).message}`);
+      totals.failed += 1;
+      ok = false;
+    }
     const { child, statuses } = await startStack();
     try {
       ok = nodeTests('integration tests', integration, ['--test-concurrency=1']) && ok;
