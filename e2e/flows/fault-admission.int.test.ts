@@ -4,7 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { notificationCount, readTopic, shipmentCount } from '../support/data';
 import { GATEWAY_EXTRA_PATHS, HTTP_METHODS, isUntraced, routesOf, SERVICE_PORTS } from '../support/routes';
-import { api, APPROVED_CARD, orderRequest, uniqueEmail, waitForOrder } from '../support/shop';
+import { api, APPROVED_CARD, clientParentEmail, orderRequest, uniqueEmail, waitForOrder } from '../support/shop';
 import { rawRequest, strangerAddress } from '../support/raw-http';
 import { hostPort, kafka, query, stackStatus } from '../support/stack';
 import { fetchTrace, injectedFaults } from '../support/traces';
@@ -66,7 +66,7 @@ async function assertNoFaultInTraces(sent: Sent[]): Promise<void> {
 
 test('every gateway route and path, every method, every fault kind: a stranger\'s fault baggage has no effect and never travels on', async () => {
   const before = await pids();
-  const order = orderRequest({ email: uniqueEmail('walk') });
+  const order = orderRequest({ email: clientParentEmail('walk') });
   const paths = [...new Set([...routesOf('gateway', randomUUID()).map((r) => r.path), ...GATEWAY_EXTRA_PATHS(randomUUID())])];
   const sent: Sent[] = [];
   const placed: string[] = [];
@@ -102,7 +102,7 @@ test('every gateway route and path, every method, every fault kind: a stranger\'
 });
 
 const BODIES: Record<string, unknown> = {
-  '/orders': orderRequest({ email: uniqueEmail('direct') }),
+  '/orders': orderRequest({ email: clientParentEmail('direct') }),
   '/reservations': { orderId: randomUUID(), items: [{ sku: 'MUG-01', quantity: 1 }] },
   '/charges': { orderId: randomUUID(), amountCents: 100, card: APPROVED_CARD },
 };
