@@ -3,12 +3,11 @@ import { createReadStream, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
-import { fromJaeger, type JaegerTrace } from '@hoptrace/traces';
+import { fromJaeger, JaegerClient, type JaegerTrace } from '@hoptrace/traces';
 import { resolvePaths } from '../../infra/native/src/paths';
 import { leakIn, leaksInLine } from '../support/leaks';
 import { adminToken } from '../support/shop';
-import { prometheusUrl } from '../support/stack';
-import { jaeger } from '../support/traces';
+import { jaegerQueryUrl, prometheusUrl } from '../support/stack';
 
 /**
  * After the whole run: every span Jaeger holds for the run's window (every service), every line
@@ -17,11 +16,13 @@ import { jaeger } from '../support/traces';
  */
 const startMs = Number(process.env.HOPTRACE_RUN_STARTED_AT ?? Date.now() - 3_600_000);
 const token = adminToken();
+// Searches over a whole run's window are heavy for Jaeger on two busy cores: a patient client.
+const jaeger = new JaegerClient({ baseUrl: jaegerQueryUrl, timeoutMs: 60_000 });
 const report = (hits: string[]) => `${hits.length} leaks:\n  ${hits.slice(0, 25).join('\n  ')}`;
 
 /** Every trace of one service in a window: halved until each slice holds fewer than the page. */
 async function tracesOf(service: string, startUs: number, endUs: number, seen: Set<string>, out: JaegerTrace[]): Promise<void> {
-  const PAGE = 1000;
+  const PAGE = 500;
   const found = await jaeger.findTraces({ service, startUs, endUs, limit: PAGE });
   if (found.length >= PAGE && endUs - startUs > 2000) {
     const mid = Math.floor((startUs + endUs) / 2);
