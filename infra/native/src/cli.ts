@@ -100,7 +100,8 @@ async function up(args: string[]): Promise<void> {
   const byKind = [...plan.components].sort((a, b) => Number(b.kind === 'node') - Number(a.kind === 'node'));
   for (const c of byKind) for (const u of c.urls ?? []) console.log(`  ${u.label.padEnd(34)} ${u.url}`);
   for (const c of plan.composeOnly) console.log(`  ${dim(`${c.name}: not run natively. ${c.reason}`)}`);
-  console.log(`  ${'Admin token'.padEnd(34)} ${admin.generated ? `${admin.token}  (generated; set HOPTRACE_ADMIN_TOKEN to choose one)` : 'from HOPTRACE_ADMIN_TOKEN'}`);
+  const origin = admin.source === 'kept' ? 'kept from an earlier start' : 'generated';
+  console.log(`  ${'Admin token'.padEnd(34)} ${admin.source === 'env' ? 'from HOPTRACE_ADMIN_TOKEN' : `${admin.token}  (${origin}, in .hoptrace/admin-token; set HOPTRACE_ADMIN_TOKEN to choose one)`}`);
   console.log(`  ${dim('Ctrl-C stops everything; `npm run stack -- status` shows each component')}\n`);
 }
 
