@@ -25,6 +25,8 @@ export interface LoadOptions {
   settleTimeoutMs: number;
   /** Called once a second with the progress line; none when undefined. */
   progress?: (line: string) => void;
+  /** Measurement hooks (the benchmark's CPU window): around the load, and once orders settled. */
+  hooks?: { loadStarted?: () => void; loadEnded?: () => void; settled?: () => Promise<void> | void };
 }
 
 export interface PlacedOrder { id: string; traceId: string; faulted: boolean; acceptedAt: number }
@@ -66,6 +68,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       const reference = await client.request('POST', '/api/orders', loadOrder(`${runId}-reference`, 0));
       if (reference.status !== 201) throw new Error(`the reference order was answered ${reference.status} ${reference.code ?? ''}: is the stack healthy?`);
       const ref = reference.body as CreatedOrder;
+      if (!ref.traceId) throw new Error('the reference order came back without a trace id: the services run untraced (OTEL_SDK_DISABLED?); add --no-span-check');
       const [state] = [...(await settleOrders([ref.id], 30_000)).values()];
       if (state?.status !== 'completed') throw new Error(`the reference order ${ref.id} did not complete within 30 s (status ${state?.status ?? 'unknown'})`);
       expected = await expectedSpans(jaeger, ref.traceId);
@@ -95,6 +98,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       }
     };
 
+    options.hooks?.loadStarted?.();
     const started = performance.now();
     const startedAt = new Date().toISOString();
     const ticker = options.progress && setInterval(() => {
@@ -113,8 +117,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
       if (ticker) clearInterval(ticker);
     }
     const elapsedMs = performance.now() - started;
+    options.hooks?.loadEnded?.();
 
     const settled = await settleOrders(placed.map((o) => o.id), options.settleTimeoutMs);
+    await options.hooks?.settled?.();
     const states = placed.map((o) => settled.get(o.id));
     const completed = placed.filter((o) => settled.get(o.id)?.status === 'completed');
     const unsettled = placed.filter((o) => !['completed', 'failed'].includes(settled.get(o.id)?.status ?? ''));
