@@ -111,7 +111,7 @@ async function up(args: string[]): Promise<void> {
 function printStatus(rows: Status[]): void {
   console.log(`${'NAME'.padEnd(16)}${'KIND'.padEnd(12)}${'STATE'.padEnd(10)}${'PID'.padEnd(9)}PORTS`);
   for (const r of rows) {
-    console.log(`${r.name.padEnd(16)}${r.kind.padEnd(12)}${r.state.padEnd(10)}${String(r.pid ?? '-').padEnd(9)}${r.ports.join(',')}${r.detail ? `  ${r.detail}` : ''}`);
+    console.log(`${r.name.padEnd(16)}${r.kind.padEnd(12)}${r.state.padEnd(10)}${String(r.pid ?? '-').padEnd(9)}${r.ports.join(',')}${r.extraEnv ? `  with ${Object.entries(r.extraEnv).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}${r.detail ? `  ${r.detail}` : ''}`);
   }
 }
 
