@@ -136,6 +136,32 @@ async function provisionCheckers(): Promise<void> {
   }
 }
 
+/**
+ * `npm run bench -- --smoke` on the running stack, so the benchmark cannot rot: one short round
+ * traced and one untraced, nothing asserted on the figures, but it must finish and write JSON
+ * with the fields the results are read by. It runs last, after the post-run checks: its untraced
+ * round places orders that have no trace, which the trace check over every order would flag.
+ */
+function benchSmoke(): boolean {
+  log('benchmark smoke run: npm run bench -- --smoke (results in .hoptrace/bench-results/)');
+  const started = Date.now();
+  const status = run(process.execPath, ['--import', 'tsx', 'scripts/bench.ts', '--smoke']);
+  const file = join(paths.state, 'bench-results', `${new Date().toISOString().slice(0, 10)}.json`);
+  let problem = status === 0 ? '' : `exited with ${status}`;
+  if (!problem) {
+    try {
+      const json = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      const missing = ['orderThroughputRatio', 'endToEnd', 'cpuMsPerOrder'].filter((k) => typeof json[k] !== 'object' || json[k] === null);
+      if (missing.length) problem = `${file} lacks ${missing.join(', ')}`;
+    } catch (err) {
+      problem = `${file}: ${(err as Error).message}`;
+    }
+  }
+  console.log(problem ? `[test] bench smoke FAILED: ${problem}` : `[test] bench smoke passed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  if (problem) totals.failed += 1; else totals.passed += 1;
+  return !problem;
+}
+
 const TYPECHECKS = ['infra/native', 'scripts', 'services/gateway/web', 'e2e', 'dashboards'];
 
 async function main(): Promise<number> {
@@ -157,6 +183,7 @@ async function main(): Promise<number> {
       ok = nodeTests('integration tests', integration, ['--test-concurrency=1']) && ok;
       ok = (await playwright()) && ok;
       ok = nodeTests('checks over what the runs produced', post, ['--test-concurrency=1']) && ok;
+      ok = benchSmoke() && ok;
     } finally {
       if (child) ok = (await stopStack(child, statuses)) && ok;
     }
