@@ -24,7 +24,10 @@ export function createJaeger(ctx: NativeContext): NativeComponent {
       uiAssets = await ensureJaegerUiAssets(ctx.paths.cache, uiVersion, { path: ctx.paths.jaegerUiAssets, url: uiUrl });
     } catch (err) {
       if (!(err instanceof JaegerUiUnavailable)) throw err;
-      warn(`Jaeger UI: ${err.message}, so Jaeger serves its placeholder page; for the real UI set HOPTRACE_JAEGER_UI_ASSETS to jaeger-ui ${uiVersion}'s assets.tar.gz (${uiUrl}) or a directory of its build`);
+      const fix = ctx.paths.jaegerUiAssets
+        ? `set HOPTRACE_JAEGER_UI_ASSETS to jaeger-ui ${uiVersion}'s assets.tar.gz (${uiUrl}) or a directory of its build`
+        : 'get that archive another way and set HOPTRACE_JAEGER_UI_ASSETS to it (or to a directory of its build)';
+      warn(`Jaeger UI: ${err.message}; Jaeger serves its placeholder page instead. For the real UI, ${fix}.`);
     }
   };
   return {
@@ -41,7 +44,7 @@ export function createJaeger(ctx: NativeContext): NativeComponent {
       return [
         uiAssets
           ? { label: 'Jaeger UI', url: `${api}/search` }
-          : { label: 'Jaeger: placeholder page, no UI assets (see above)', url: `${api}/api/services` },
+          : { label: 'Jaeger (placeholder page, no UI)', url: `${api}/api/services` },
         { label: 'OTLP/HTTP traces', url: `http://${ctx.addresses.host}:${ctx.addresses.port(ctx.service.name, 4318)}/v1/traces` },
       ];
     },
