@@ -15,6 +15,9 @@ import { ensureHadolint, HADOLINT_VERSION } from '../infra/native/src/provision/
 import type { Status } from '../infra/native/src/supervisor';
 import { waitFor } from '../infra/native/src/wait';
 
+// The Jaeger UI build next to the checkout, when there (GitHub, its usual source, may be out of reach).
+const vendoredJaegerUi = '../shared/vendor/jaeger-ui-assets-v1.76.0.tar.gz';
+if (!process.env.HOPTRACE_JAEGER_UI_ASSETS && existsSync(join(__dirname, '..', vendoredJaegerUi))) process.env.HOPTRACE_JAEGER_UI_ASSETS = vendoredJaegerUi;
 const paths = resolvePaths();
 const root = paths.root;
 const reports = join(paths.state, 'test-reports');
