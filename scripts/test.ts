@@ -98,8 +98,9 @@ async function startStack(): Promise<{ child?: ChildProcess; statuses: Status[] 
     return { statuses: existing };
   }
   log('starting the native stack from empty data (npm start -- --fresh); component logs in .hoptrace/logs/');
+  // With the W3C Trace Context test-service endpoint on: the conformance tests call it.
   const child = spawn(process.execPath, ['--import', 'tsx', 'infra/native/src/cli.ts', 'up', '--fresh', '--quiet'],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOPTRACE_W3C_HARNESS: '1' } });
   for (const stream of [child.stdout!, child.stderr!]) createInterface({ input: stream }).on('line', (l) => console.log(`stack | ${l}`));
   let exited: number | null | undefined;
   child.once('exit', (code) => { exited = code; });
@@ -181,6 +182,13 @@ async function main(): Promise<number> {
   const post = findTests('post');
   if (integration.length || post.length) {
     process.env.HOPTRACE_RUN_STARTED_AT ??= String(Date.now());
+    try {
+      await ensureDebianPackages([{ pkg: 'kcat', provides: '/usr/bin/kcat', why: 'the Kafka fuzz tests (a Kafka client that is not ours)' }]);
+    } catch (err) {
+      console.log(`[test] ${(err as Error).message}`);
+      totals.failed += 1;
+      ok = false;
+    }
     const { child, statuses } = await startStack();
     try {
       ok = nodeTests('integration tests', integration, ['--test-concurrency=1']) && ok;

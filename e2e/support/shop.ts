@@ -10,10 +10,15 @@ export interface ApiResponse<T = unknown> {
   headers: Headers;
 }
 
+/**
+ * A test is no stranger: it sends the admin token, which exempts it from the per-client rate
+ * limit, unless `headers.authorization` says otherwise (`STRANGER` sends none at all).
+ */
 export async function api<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+  const { authorization = `Bearer ${adminToken()}`, ...rest } = headers;
   const res = await fetch(`${gatewayUrl}${path}`, {
     method,
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(authorization ? { authorization } : {}), ...rest },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     signal: AbortSignal.timeout(15_000),
   });
@@ -61,8 +66,11 @@ export const adminToken = (): string => readAdminToken(resolvePaths());
  */
 export function faultHeaders(faults: Record<string, string>, { withToken = true } = {}): Record<string, string> {
   const baggage = Object.entries(faults).map(([service, fault]) => `hoptrace.fault.${service}=${fault}`).join(',');
-  return { baggage, ...(withToken ? { authorization: `Bearer ${adminToken()}` } : {}) };
+  return { baggage, ...(withToken ? { authorization: `Bearer ${adminToken()}` } : STRANGER) };
 }
+
+/** Headers for api() that send no Authorization at all, as a client without the token does. */
+export const STRANGER: Record<string, string> = { authorization: '' };
 
 /** Removes every global fault rule (DELETE /api/admin/faults). */
 export async function clearGlobalFaults(): Promise<void> {
@@ -71,6 +79,14 @@ export async function clearGlobalFaults(): Promise<void> {
 }
 
 /** A unique address per attempt, so the attempt's rows can be found even when no order id came back. */
+/**
+ * Orders whose client sent its own `traceparent` continue a trace that starts outside hoptrace:
+ * their root names a parent no one here has. The hostile-input tests that place them check their
+ * traces themselves; the post-run trace audit leaves orders with this address domain out.
+ */
+export const CLIENT_PARENT_DOMAIN = 'client-parent.example';
+export const clientParentEmail = (tag: string): string => `${tag}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}@${CLIENT_PARENT_DOMAIN}`;
+
 export const uniqueEmail = (tag: string): string => `${tag}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}@example.com`;
 
 export interface TimedResponse<T> extends ApiResponse<T> {

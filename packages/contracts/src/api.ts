@@ -124,3 +124,14 @@ export type FaultRule = z.infer<typeof FaultRule>;
 export const FaultRulesInput = z.object({ rules: z.array(FaultRuleInput).max(50) }).strict();
 export const FaultRules = z.object({ rules: z.array(FaultRule) });
 export type FaultRules = z.infer<typeof FaultRules>;
+
+// the browser-span relay (POST /otlp/v1/traces): the only service name browser spans may claim
+export const STOREFRONT_SERVICE_NAME = 'storefront';
+
+/**
+ * The W3C Trace Context test-service endpoint (POST /__w3c/test, when the harness is on): call
+ * each `url` in order, POSTing its `arguments` as JSON, from inside the request's trace context.
+ */
+export const W3cTestCall = z.object({ url: z.string().max(2048), arguments: z.unknown() });
+export const W3cTestRequest = z.array(W3cTestCall).max(32);
+export type W3cTestRequest = z.infer<typeof W3cTestRequest>;

@@ -4,6 +4,7 @@ import type { Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type { z } from 'zod';
 import { watchConsumerLag } from './consumer-lag';
 import { isAppError } from './errors';
+import { withAdmittedFaults, type FaultAdmission } from './fault-admission';
 import { activeFault, recordFault, sleep, type Fault } from './faults';
 import { flushTelemetry } from '@hoptrace/telemetry';
 import { keepTrying, type MessageSender } from './kafka';
@@ -43,6 +44,8 @@ export interface EventConsumerOptions<T> {
   baseBackoffMs?: number;
   /** This service's name: the target that fault entries address. */
   service?: string;
+  /** Which fault entries a message may carry: those whose signature holds (others are dropped). */
+  faults: FaultAdmission;
   faultMarks?: FaultMarks;
 }
 
@@ -117,9 +120,10 @@ export class EventConsumer<T> {
     this.unwatchLag ??= watchConsumerLag(kafka, groupId, topics);
     await consumer.run({
       autoCommit: true,
-      eachMessage: async ({ topic, partition, message, heartbeat }) => {
-        await this.process(message, { topic, partition, offset: message.offset, key: message.key?.toString('utf8'), headers: message.headers ?? {} }, heartbeat);
-      },
+      // In the message's context minus the fault entries that fail admission: a message produced
+      // straight to the topic by anyone cannot fault this consumer, nor what it sends on.
+      eachMessage: ({ topic, partition, message, heartbeat }) => withAdmittedFaults(this.options.faults, () =>
+        this.process(message, { topic, partition, offset: message.offset, key: message.key?.toString('utf8'), headers: message.headers ?? {} }, heartbeat)),
     });
   }
 
@@ -132,7 +136,7 @@ export class EventConsumer<T> {
   private async process(message: KafkaMessage, received: Omit<Delivery, 'checkpoint'>, heartbeat: () => Promise<void>): Promise<void> {
     const { logger, decode, handle } = this.options;
     const span = trace.getActiveSpan();
-    const fault = this.options.service ? activeFault(this.options.service, received.topic) : undefined;
+    const fault = this.options.service ? activeFault(this.options.faults, this.options.service, received.topic) : undefined;
     const delivery: Delivery = { ...received, checkpoint: (step) => this.crashIfAsked(fault, received, step) };
     let event: T;
     try {

@@ -1,4 +1,5 @@
-import { context, propagation, trace, type Baggage, type Context } from '@opentelemetry/api';
+import { context, trace, type Baggage, type Context } from '@opentelemetry/api';
+import type { FaultAdmission } from './fault-admission';
 
 /**
  * Fault injection, carried per request as W3C baggage entries
@@ -6,8 +7,9 @@ import { context, propagation, trace, type Baggage, type Context } from '@opente
  *   hoptrace.fault.<service>.route=<path prefix>   only where the path starts with it (global rules)
  *   hoptrace.fault.<service>.scope=global          set by the gateway for its global rules
  * The gateway admits these only with the admin token and applies its global rules by adding
- * them, so every service decides from the context of the work in hand: parallel requests with
- * different faults never see each other's, and the entries travel across HTTP and Kafka.
+ * them, and signs what it admitted (see fault-admission.ts): a service acts on entries only when
+ * the signature holds. Every service decides from the context of the work in hand: parallel
+ * requests with different faults never see each other's, and the entries travel across HTTP and Kafka.
  */
 export const FAULT_KINDS = ['error', 'latency', 'hang', 'poison', 'crash'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -40,9 +42,12 @@ export function faultIn(baggage: Baggage | undefined, service: string): Fault | 
   return { service, ...parsed, ...(route ? { route } : {}), scope };
 }
 
-/** The fault aimed at `service` in the current context, if any, and if `path` is within its route. */
-export function activeFault(service: string, path?: string, ctx: Context = context.active()): Fault | undefined {
-  const fault = faultIn(propagation.getBaggage(ctx), service);
+/**
+ * The fault aimed at `service` in the current context, if any, if its entries passed admission,
+ * and if `path` is within its route. The one way fault entries are read.
+ */
+export function activeFault(admission: FaultAdmission, service: string, path?: string, ctx: Context = context.active()): Fault | undefined {
+  const fault = faultIn(admission.trusted(ctx), service);
   if (!fault) return undefined;
   if (fault.route && path !== undefined && !path.startsWith(fault.route)) return undefined;
   return fault;

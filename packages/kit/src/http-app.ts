@@ -4,6 +4,7 @@ import Koa, { type Context, type Next } from 'koa';
 import { isDatabaseUnavailable } from './db';
 import { BUDGET_HEADER, parseBudget, remainingBudget, runWithDeadline } from './deadline';
 import { AppError, BadRequest, DependencyUnavailable, isAppError, NotFound } from './errors';
+import { withAdmittedFaults, type FaultAdmission } from './fault-admission';
 import { activeFault, faultErrorCode, recordFault, sleep } from './faults';
 import type { Logger } from './logger';
 
@@ -24,6 +25,13 @@ export interface ReadinessCheck {
 export interface HttpAppOptions {
   /** This service's name: the target that fault entries address. */
   service: string;
+  /** Decides which fault entries may act (their signature holds). */
+  faults: FaultAdmission;
+  /**
+   * Replaces the default admission (drop fault entries whose signature fails) at the edge, where
+   * the gateway decides what to admit and signs it. Runs for every request, first.
+   */
+  admitFaults?: Koa.Middleware;
   logger: Logger;
   readiness: ReadinessCheck[];
   routes: (router: Router) => void;
@@ -95,10 +103,15 @@ export function requestBudget(edgeBudgetMs?: number): Koa.Middleware {
   };
 }
 
+/** Runs every request in a context without the fault entries that did not pass admission. */
+export function admittedFaults(admission: FaultAdmission): Koa.Middleware {
+  return (_ctx: Context, next: Next) => withAdmittedFaults(admission, next);
+}
+
 /** Injects the HTTP faults (error, latency, hang) addressed to this service in the request's baggage. */
-export function httpFaults(service: string): Koa.Middleware {
+export function httpFaults(service: string, admission: FaultAdmission): Koa.Middleware {
   return async (ctx: Context, next: Next) => {
-    const fault = ctx.path === '/healthz' || ctx.path === '/readyz' ? undefined : activeFault(service, ctx.path);
+    const fault = ctx.path === '/healthz' || ctx.path === '/readyz' ? undefined : activeFault(admission, service, ctx.path);
     if (!fault || fault.kind === 'poison' || fault.kind === 'crash') return next();
     recordFault(fault);
     if (fault.kind === 'error') throw new AppError(500, faultErrorCode(fault), `injected error in ${service}`);
@@ -149,15 +162,24 @@ export function createHttpApp(options: HttpAppOptions): Koa {
   options.routes(router);
   // Faults run first inside each matched route (probes excluded), so the server span of a faulted
   // request is still named by its route; router.use() would name it by a catch-all pattern.
-  const faults = httpFaults(options.service);
+  const faults = httpFaults(options.service, options.faults);
   for (const layer of router.stack) {
     if (layer.methods.length && layer.path !== '/healthz' && layer.path !== '/readyz') layer.stack.unshift(faults);
   }
   app.use(errorResponses(options.logger));
+  // Before anything else can read the baggage, on every path and method: admission is not a
+  // property of routes (a path allow-list once let /api/admin/* through unadmitted).
+  app.use(options.admitFaults ?? admittedFaults(options.faults));
   app.use(requestBudget(options.requestBudgetMs));
   for (const middleware of options.before ?? []) app.use(middleware);
   app.use(jsonBody(options.bodyLimitBytes));
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;
+}
+
+/** Every route an app built by createHttpApp serves, read from its router (tests walk them all). */
+export function servedRoutes(app: Koa): { path: string; methods: string[] }[] {
+  const dispatch = app.middleware.find((m) => (m as { router?: Router }).router) as { router?: Router } | undefined;
+  return (dispatch?.router?.stack ?? []).filter((layer) => layer.methods.length).map((layer) => ({ path: String(layer.path), methods: [...layer.methods] }));
 }

@@ -4,6 +4,7 @@ export * from './db';
 export * from './deadline';
 export * from './errors';
 export * from './event-consumer';
+export * from './fault-admission';
 export * from './faults';
 export * from './http-app';
 export * from './http-client';

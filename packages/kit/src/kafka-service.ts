@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { Kafka } from 'kafkajs';
 import { createPool, FAULT_MARKS_MIGRATION, faultMarksIn, migrate, type Pool } from './db';
 import type { FaultMarks } from './event-consumer';
+import { FaultAdmission } from './fault-admission';
 import type { ReadinessCheck } from './http-app';
 import { createKafka, ensureTopics, keepTrying, ManagedProducer, pingKafka } from './kafka';
 import { closeServer } from './lifecycle';
@@ -14,18 +15,20 @@ export interface KafkaServiceResources {
   kafka: Kafka;
   producer: ManagedProducer;
   faultMarks: FaultMarks;
+  /** Checks the fault entries of requests and messages (key derived from the admin token). */
+  faults: FaultAdmission;
 }
 
 export async function openKafkaService(
   name: string,
-  config: { DATABASE_URL: string; KAFKA_BROKERS: string[]; LOG_LEVEL: string },
+  config: { DATABASE_URL: string; KAFKA_BROKERS: string[]; LOG_LEVEL: string; HOPTRACE_ADMIN_TOKEN: string },
   migrations: string[],
 ): Promise<KafkaServiceResources> {
   const logger = createLogger(name, config.LOG_LEVEL);
   const pool = createPool(config.DATABASE_URL, logger);
   await migrate(pool, [...migrations, FAULT_MARKS_MIGRATION]);
   const kafka = createKafka(name, config.KAFKA_BROKERS, logger);
-  return { logger, pool, kafka, producer: new ManagedProducer(kafka), faultMarks: faultMarksIn(pool) };
+  return { logger, pool, kafka, producer: new ManagedProducer(kafka), faultMarks: faultMarksIn(pool), faults: new FaultAdmission(config.HOPTRACE_ADMIN_TOKEN) };
 }
 
 /** Database required; Kafka required unless the service keeps working without it (orders' outbox). */

@@ -1,5 +1,6 @@
 import { Kafka, logLevel, Partitioners, type LogEntry, type Producer, type ProducerRecord, type RecordMetadata } from 'kafkajs';
 import { trace } from '@opentelemetry/api';
+import type { FaultAdmission } from './fault-admission';
 import { activeFault, recordFault } from './faults';
 import type { Logger } from './logger';
 
@@ -116,10 +117,10 @@ export async function keepTrying(what: string, attempt: () => Promise<void>, log
  * The producing side of the `poison` fault: while the work in hand carries it for this service,
  * every message it produces is malformed (its consumers must dead-letter it).
  */
-export function withPoisonFaults(service: string, sender: MessageSender): MessageSender {
+export function withPoisonFaults(service: string, sender: MessageSender, admission: FaultAdmission): MessageSender {
   return {
     send(record) {
-      const fault = activeFault(service, record.topic);
+      const fault = activeFault(admission, service, record.topic);
       if (fault?.kind !== 'poison') return sender.send(record);
       // Its own span: where messages are sent from stored context (the outbox relay) the active
       // span is a remote parent, which cannot carry the fault.injected event.

@@ -1,11 +1,13 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import pino from 'pino';
 import { ErrorBody } from '@hoptrace/contracts';
 import { Conflict } from '../src/errors';
+import { FaultAdmission } from '../src/fault-admission';
 import { createHttpApp, type ReadinessCheck } from '../src/http-app';
+import { createAppServer, HTTP_LIMITS } from '../src/lifecycle';
 
 const ORDER_ID = '6f1c1a52-6d7e-4c53-9a43-1f5b2f1a0c01';
 const up = async () => undefined;
@@ -14,6 +16,8 @@ const down = async () => { throw new Error('connection refused'); };
 /** Serves an app with the shared middleware in-process on 127.0.0.1, on a port the OS picks. */
 async function serve(readiness: ReadinessCheck[] = []): Promise<{ url: string; server: Server }> {
   const app = createHttpApp({
+    service: 'test',
+    faults: new FaultAdmission('a-test-admin-token-of-some-length'),
     logger: pino({ level: 'silent' }),
     readiness,
     bodyLimitBytes: 1024,
@@ -147,5 +151,27 @@ test('/readyz is 200 when only an optional check fails, and reports it', async (
     assert.deepEqual(await res.json(), { status: 'ready', checks: { database: 'up', kafka: 'down: connection refused' } });
   } finally {
     await close(s.server);
+  }
+});
+
+test('a header block over the limit is a 431 in the JSON error shape, not a bare status line', async () => {
+  const server = createAppServer(createHttpApp({ service: 'test', faults: new FaultAdmission('a-test-admin-token-of-some-length'), logger: pino({ level: 'silent' }), readiness: [], routes: () => {} }));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const raw = (text: string) => new Promise<string>((resolve, reject) => {
+      const socket = connect((server.address() as AddressInfo).port, '127.0.0.1', () => socket.end(text));
+      let answer = '';
+      socket.on('data', (c) => { answer += c; });
+      socket.on('end', () => resolve(answer));
+      socket.on('error', reject);
+    });
+    const big = await raw(`GET /healthz HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(HTTP_LIMITS.maxHeaderSize + 10)}\r\n\r\n`);
+    assert.match(big, /^HTTP\/1\.1 431 /);
+    assert.equal(ErrorBody.parse(JSON.parse(big.slice(big.indexOf('\r\n\r\n') + 4))).error.code, 'header_too_large');
+    const garbage = await raw('GET /healthz HTTP/1.1\r\nhost: x\r\nbad\u0000header: 1\r\n\r\n');
+    assert.match(garbage, /^HTTP\/1\.1 400 /);
+    assert.equal(ErrorBody.parse(JSON.parse(garbage.slice(garbage.indexOf('\r\n\r\n') + 4))).error.code, 'malformed_request');
+  } finally {
+    await close(server);
   }
 });

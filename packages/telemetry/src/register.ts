@@ -10,6 +10,8 @@
  *   OTEL_NODE_RESOURCE_DETECTORS        env,host,serviceinstance (service.instance.id)
  *   OTEL_LOGS_EXPORTER                  none (Jaeger accepts traces only)
  *   OTEL_METRICS_EXPORTER               prometheus (scraped from OTEL_EXPORTER_PROMETHEUS_PORT)
+ * OTEL_PROPAGATORS (default tracecontext,baggage) picks hoptrace's W3C propagators: a conformant
+ * `tracestate` and the W3C Baggage limits (see propagators.ts).
  */
 import { trace, type ProxyTracerProvider, type Span } from '@opentelemetry/api';
 import { existsSync, readFileSync } from 'node:fs';
@@ -22,6 +24,7 @@ import { AggregationType } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { BufferedSpanExporter } from './buffered-exporter';
+import { propagatorFromEnv } from './propagators';
 import { FLUSH_HOOK, SHUTDOWN_HOOK } from './shutdown';
 
 const defaults: Record<string, string> = {
@@ -83,6 +86,7 @@ const traceExporter = bufferedTraceExporter();
 const sdk = new NodeSDK({
   ...(metricReaders.length ? { metricReaders } : {}),
   ...(traceExporter ? { traceExporter } : {}),
+  textMapPropagator: propagatorFromEnv(process.env.OTEL_PROPAGATORS),
   // The instrumentations' own HTTP, database and messaging duration histograms repeat what
   // Jaeger's spanmetrics already derive from the spans, at a cost on every request: dropped.
   views: ['http.*', 'db.*', 'messaging.*'].map((instrumentName) => ({ instrumentName, aggregation: { type: AggregationType.DROP } })),

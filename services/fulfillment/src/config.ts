@@ -7,6 +7,7 @@ export const FulfillmentConfig = z.object({
   KAFKA_BROKERS: env.list('comma-separated Kafka bootstrap servers, host:port'),
   INVENTORY_URL: env.url('base URL of the inventory service'),
   HTTP_TIMEOUT_MS: env.ms(2000, 'time budget of each call to inventory'),
+  HOPTRACE_ADMIN_TOKEN: env.adminToken(),
   LOG_LEVEL: env.logLevel(),
 });
 

@@ -13,9 +13,9 @@ runService('fulfillment', async () => {
   const config = readConfig();
   const r = await openKafkaService('fulfillment', config, MIGRATIONS);
   const store = new FulfillmentStore(r.pool);
-  const deps = { store, inventory: new InventoryClient(config.INVENTORY_URL, config.HTTP_TIMEOUT_MS), sender: withPoisonFaults('fulfillment', r.producer), newId: randomUUID };
+  const deps = { store, inventory: new InventoryClient(config.INVENTORY_URL, config.HTTP_TIMEOUT_MS), sender: withPoisonFaults('fulfillment', r.producer, r.faults), newId: randomUUID };
   const consumer = new EventConsumer<OrderPlaced>({
-    kafka: r.kafka, producer: r.producer, logger: r.logger, faultMarks: r.faultMarks,
+    kafka: r.kafka, producer: r.producer, logger: r.logger, faultMarks: r.faultMarks, faults: r.faults,
     service: 'fulfillment',
     groupId: 'fulfillment',
     topics: [Topics.orderPlaced],
@@ -28,7 +28,7 @@ runService('fulfillment', async () => {
   });
   let server: Server | undefined;
   const stop = startConsumers(r, [Topics.orderPlaced, dlqOf(Topics.orderPlaced), Topics.orderShipped], [consumer], () => server);
-  server = await listen(buildApp({ logger: r.logger, readiness: kafkaServiceReadiness(r, true) }), config.PORT);
+  server = await listen(buildApp({ logger: r.logger, faults: r.faults, readiness: kafkaServiceReadiness(r, true) }), config.PORT);
   r.logger.info({ port: config.PORT }, 'fulfillment listening');
   return { logger: r.logger, service: { stop } };
 });

@@ -1,16 +1,18 @@
 import { CreateOrderRequest, FaultRulesInput } from '@hoptrace/contracts';
 import type { InventoryClient } from '@hoptrace/inventory/client';
-import { AppError, createHttpApp, parseInput, type JsonResponse, type Logger, type ReadinessCheck } from '@hoptrace/kit';
+import { AppError, createHttpApp, parseInput, type FaultAdmission, type JsonResponse, type Logger, type ReadinessCheck } from '@hoptrace/kit';
 import type { NotificationsClient } from '@hoptrace/notifications/client';
 import type { OrdersClient } from '@hoptrace/orders/client';
 import { traceResponseHeader } from '@hoptrace/telemetry';
 import type { JaegerClient } from '@hoptrace/traces';
 import type Koa from 'koa';
-import { faultBaggage, isAdmin } from './fault-guard';
+import { admitFaultsAtEdge, isAdmin } from './fault-guard';
 import type { FaultRules } from './fault-rules';
 import { fetchTrace, toTraceView } from './order-trace';
+import { rateLimit, type RateLimit } from './rate-limit';
 import { serveStorefront } from './storefront';
-import { relayBrowserSpans } from './telemetry-relay';
+import { OTLP_PATH, relayBrowserSpans } from './telemetry-relay';
+import { serveW3cHarness } from './w3c-harness';
 
 export interface GatewayDeps {
   inventory: InventoryClient;
@@ -25,9 +27,17 @@ export interface GatewayDeps {
   /** Where browser spans are forwarded (the collector's OTLP/HTTP traces endpoint). */
   collectorTracesUrl: string;
   adminToken: string;
+  /** Signs the fault entries the gateway admitted; services check the signature. */
+  faults: FaultAdmission;
   faultRules: FaultRules;
   /** The time budget of a request, from the gateway to the last synchronous hop. */
   requestBudgetMs: number;
+  /** Per client address; undefined: no limit. */
+  rateLimit?: RateLimit;
+  /** The browser-span relay's own limit. */
+  otlpRateLimit?: RateLimit;
+  /** Serve POST /__w3c/test (HOPTRACE_W3C_HARNESS=1). */
+  w3cHarness?: boolean;
 }
 
 const requireAdmin = (ctx: Koa.Context, token: string) => {
@@ -41,10 +51,15 @@ const relay = (ctx: Koa.Context, res: JsonResponse) => {
   ctx.body = res.body;
 };
 
+const isRelay = (ctx: Koa.Context) => ctx.path === OTLP_PATH || ctx.path.startsWith('/otlp/');
+
 /** The only public entry: the storefront and the public API in front of the services. */
 export function buildApp(deps: GatewayDeps): Koa {
+  const exempt = (ctx: Koa.Context) => isAdmin(ctx.get('authorization'), deps.adminToken);
   return createHttpApp({
     service: 'gateway',
+    faults: deps.faults,
+    admitFaults: admitFaultsAtEdge(deps.faults, deps.adminToken, deps.faultRules),
     requestBudgetMs: deps.requestBudgetMs,
     logger: deps.logger,
     readiness: deps.readiness,
@@ -55,7 +70,9 @@ export function buildApp(deps: GatewayDeps): Koa {
         if (header) ctx.set('traceresponse', header);
         await next();
       },
-      faultBaggage(deps.adminToken, deps.faultRules),
+      // Liveness stays unlimited (it does no work); everything else counts, the relay on its own.
+      rateLimit('requests', deps.rateLimit, (ctx) => ctx.path !== '/healthz' && !isRelay(ctx), exempt),
+      rateLimit('otlp', deps.otlpRateLimit, isRelay, exempt),
       relayBrowserSpans(deps.collectorTracesUrl),
       serveStorefront(deps.storefrontDir),
     ],
@@ -87,6 +104,7 @@ export function buildApp(deps: GatewayDeps): Koa {
       router.get('/api/notifications', async (ctx) => {
         relay(ctx, await deps.notifications.forOrder(typeof ctx.query.orderId === 'string' ? ctx.query.orderId : ''));
       });
+      if (deps.w3cHarness) serveW3cHarness(router);
     },
   });
 }

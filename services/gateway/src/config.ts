@@ -1,6 +1,12 @@
 import { env, loadConfig } from '@hoptrace/kit';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parseRateLimit } from './rate-limit';
+
+const rateLimitVar = (fallback: string, what: string) => z.string().default(fallback)
+  .refine((text) => parseRateLimit(text) !== null, 'a rate such as 100/s or 100/s,burst=200 (burst at least the rate), or 0 for none')
+  .transform((text) => parseRateLimit(text) ?? undefined)
+  .describe(what);
 
 export const GatewayConfig = z.object({
   PORT: env.port(8080),
@@ -11,7 +17,10 @@ export const GatewayConfig = z.object({
   JAEGER_QUERY_URL: env.url("Jaeger's HTTP query API as the gateway reaches it (order trace waterfall)"),
   OTEL_EXPORTER_OTLP_ENDPOINT: env.url('the collector; browser spans are forwarded to <it>/v1/traces'),
   ORDER_TIMEOUT_MS: env.ms(5000, 'time budget of a request from the gateway on, e.g. placing an order'),
-  HOPTRACE_ADMIN_TOKEN: z.string().min(16, 'at least 16 characters').describe('bearer token of the admin API and of fault baggage; no default on purpose'),
+  HOPTRACE_ADMIN_TOKEN: env.adminToken(),
+  HOPTRACE_RATE_LIMIT: rateLimitVar('100/s,burst=200', 'per-client-address limit of the public API: <n>/s[,burst=<m>], or 0 for none'),
+  HOPTRACE_OTLP_RATE_LIMIT: rateLimitVar('10/s,burst=40', 'per-client-address limit of the browser-span relay (/otlp/v1/traces): <n>/s[,burst=<m>], or 0 for none'),
+  HOPTRACE_W3C_HARNESS: z.enum(['0', '1']).default('0').transform((v) => v === '1').describe('1 serves POST /__w3c/test, the W3C Trace Context test-service endpoint (off: 404)'),
   HTTP_TIMEOUT_MS: env.ms(2000, 'time budget of the other calls to services'),
   STOREFRONT_DIR: z.string().default(resolve(__dirname, '..', 'web', 'dist')).describe('folder of the built storefront'),
   LOG_LEVEL: env.logLevel(),

@@ -1,5 +1,5 @@
-import { FAULT_PREFIX, formatFaultValue } from '@hoptrace/kit';
-import { context, propagation, trace, type Baggage } from '@opentelemetry/api';
+import { FAULT_PREFIX, FAULT_SIGNATURE, formatFaultValue, isFaultEntry, traceIdOf, type FaultAdmission } from '@hoptrace/kit';
+import { context, propagation, trace, type BaggageEntry } from '@opentelemetry/api';
 import type { Context, Next } from 'koa';
 import { timingSafeEqual } from 'node:crypto';
 import type { FaultRules } from './fault-rules';
@@ -11,32 +11,48 @@ export function isAdmin(authorization: string | undefined, token: string): boole
 }
 
 /**
- * The gateway is where fault entries are admitted: a request's own `hoptrace.fault.*` baggage
- * counts only with the admin token and is stripped otherwise (recorded on the span), and the
- * global rules that fire for this request are added as entries scoped `global`. Downstream
- * services only ever read the baggage.
+ * Global rules fault a share of the public API's requests; never the admin API (a rule that
+ * fails the gateway must still be clearable) nor the storefront's files or the span relay.
  */
-export function faultBaggage(adminToken: string, rules: FaultRules, random: () => number = Math.random) {
+const withinRuleScope = (path: string) => path.startsWith('/api/') && !path.startsWith('/api/admin/');
+
+/**
+ * The gateway is where fault entries are admitted, for every request it receives, before
+ * anything reads the baggage: a request's own `hoptrace.fault.*` entries count only with the
+ * admin token and are stripped otherwise (recorded on the span); the global rules that fire for
+ * this request are added as entries scoped `global`. What was admitted is signed for this trace
+ * (FaultAdmission), which is what every service checks before a fault acts; a signature the
+ * client sent is never kept. Admitted entries go first: the W3C limits cut the tail of a long
+ * baggage, never them.
+ */
+export function admitFaultsAtEdge(admission: FaultAdmission, adminToken: string, rules: FaultRules, random: () => number = Math.random) {
   return (ctx: Context, next: Next) => {
-    if (!ctx.path.startsWith('/api/') || ctx.path.startsWith('/api/admin/')) return next();
-    let baggage: Baggage | undefined = propagation.getBaggage(context.active());
-    const own = (baggage?.getAllEntries() ?? []).map(([key]) => key).filter((key) => key.startsWith(FAULT_PREFIX));
-    const span = trace.getActiveSpan();
-    let changed = false;
-    if (own.length && !isAdmin(ctx.get('authorization'), adminToken)) {
-      baggage = baggage!.removeEntries(...own);
+    const active = context.active();
+    const entries = propagation.getBaggage(active)?.getAllEntries() ?? [];
+    const own = entries.filter(([name]) => isFaultEntry(name));
+    const admitted = new Map<string, BaggageEntry>();
+    if (own.length && isAdmin(ctx.get('authorization'), adminToken)) {
+      for (const [name, entry] of own) if (name !== FAULT_SIGNATURE) admitted.set(name, { value: entry.value });
+    } else if (own.length) {
+      const span = trace.getActiveSpan();
       span?.setAttribute('hoptrace.fault.baggage_stripped', own.length);
       span?.addEvent('fault.baggage_stripped', { 'fault.entries': own.length });
-      changed = true;
     }
-    for (const rule of rules.draw(random)) {
-      const target = `${FAULT_PREFIX}${rule.service}`;
-      baggage = (baggage ?? propagation.createBaggage())
-        .setEntry(target, { value: formatFaultValue(rule.kind, rule.param) })
-        .setEntry(`${target}.scope`, { value: 'global' });
-      baggage = rule.route ? baggage.setEntry(`${target}.route`, { value: rule.route }) : baggage.removeEntry(`${target}.route`);
-      changed = true;
+    if (withinRuleScope(ctx.path)) {
+      for (const rule of rules.draw(random)) {
+        const target = `${FAULT_PREFIX}${rule.service}`;
+        admitted.set(target, { value: formatFaultValue(rule.kind, rule.param) });
+        admitted.set(`${target}.scope`, { value: 'global' });
+        if (rule.route) admitted.set(`${target}.route`, { value: rule.route });
+        else admitted.delete(`${target}.route`);
+      }
     }
-    return changed && baggage ? context.with(propagation.setBaggage(context.active(), baggage), next) : next();
+    if (!own.length && !admitted.size) return next();
+    const traceId = traceIdOf(active);
+    // Without a trace there is nothing to bind a signature to: no fault can act, none travels.
+    const faults = traceId && admitted.size ? admission.sign(propagation.createBaggage(Object.fromEntries(admitted)), traceId).getAllEntries() : [];
+    const signatureFirst = faults.sort(([a], [b]) => Number(b === FAULT_SIGNATURE) - Number(a === FAULT_SIGNATURE));
+    const baggage = propagation.createBaggage(Object.fromEntries([...signatureFirst, ...entries.filter(([name]) => !isFaultEntry(name))]));
+    return context.with(propagation.setBaggage(active, baggage), next);
   };
 }

@@ -1,5 +1,5 @@
 import { InventoryClient } from '@hoptrace/inventory/client';
-import { closeServer, createLogger, listen, runService } from '@hoptrace/kit';
+import { closeServer, createLogger, FaultAdmission, listen, runService } from '@hoptrace/kit';
 import { NotificationsClient } from '@hoptrace/notifications/client';
 import { OrdersClient } from '@hoptrace/orders/client';
 import { JaegerClient } from '@hoptrace/traces';
@@ -23,11 +23,15 @@ runService('gateway', async () => {
     jaeger: new JaegerClient({ baseUrl: config.JAEGER_QUERY_URL, timeoutMs: 3000 }),
     collectorTracesUrl: new URL('/v1/traces', config.OTEL_EXPORTER_OTLP_ENDPOINT).toString(),
     adminToken: config.HOPTRACE_ADMIN_TOKEN,
+    faults: new FaultAdmission(config.HOPTRACE_ADMIN_TOKEN),
+    rateLimit: config.HOPTRACE_RATE_LIMIT,
+    otlpRateLimit: config.HOPTRACE_OTLP_RATE_LIMIT,
+    w3cHarness: config.HOPTRACE_W3C_HARNESS,
     faultRules,
     requestBudgetMs: config.ORDER_TIMEOUT_MS,
     readiness: [{ name: 'inventory', required: true, check: () => inventory.listProducts() }],
   });
   const server = await listen(app, config.PORT);
-  logger.info({ port: config.PORT }, 'gateway listening');
+  logger.info({ port: config.PORT, w3cHarness: config.HOPTRACE_W3C_HARNESS }, 'gateway listening');
   return { logger, service: { stop: () => closeServer(server) } };
 });

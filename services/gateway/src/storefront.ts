@@ -17,13 +17,17 @@ async function fileIn(dir: string, urlPath: string): Promise<string | undefined>
   return info?.isFile() ? path : undefined;
 }
 
+/** The probes are the app's own routes: index.html in their place made /readyz always 200. */
+const PROBES = ['/healthz', '/readyz'];
+
 /**
  * Serves the built storefront; any other GET outside /api gets index.html, so the storefront's
  * own routes (/orders/<id>) work on reload. Hashed assets are cached for a year.
  */
 export function serveStorefront(dir: string) {
   return async (ctx: Context, next: Next) => {
-    if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || ctx.path.startsWith('/api/') || ctx.path === '/api' || ctx.path.startsWith('/otlp/')) return next();
+    if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || ctx.path.startsWith('/api/') || ctx.path === '/api' || ctx.path.startsWith('/otlp/')
+      || PROBES.includes(ctx.path)) return next();
     let file: string | undefined;
     try {
       file = await fileIn(dir, ctx.path);

@@ -1,39 +1,79 @@
-import { BadRequest, DependencyUnavailable } from '@hoptrace/kit';
+import { STOREFRONT_SERVICE_NAME } from '@hoptrace/contracts';
+import { AppError, BadRequest, DependencyUnavailable, ValidationFailed } from '@hoptrace/kit';
 import { suppressTracing } from '@opentelemetry/core';
 import { context } from '@opentelemetry/api';
 import type { Context, Next } from 'koa';
 
-const OTLP_LIMIT = 1024 * 1024;
-const OTLP_TYPES = ['application/json', 'application/x-protobuf'];
+export const OTLP_PATH = '/otlp/v1/traces';
+/** A browser batch is a few dozen spans; 256 KiB is room for the SDK's largest batch of small spans. */
+export const OTLP_LIMIT = 256 * 1024;
+
+type OtlpAttribute = { key?: unknown; value?: { stringValue?: unknown } };
+type OtlpExport = { resourceSpans?: { resource?: { attributes?: OtlpAttribute[] } }[] };
 
 /**
- * Browser spans arrive same-origin at /otlp/v1/traces and are forwarded to the collector as they
- * are, so the collector is never exposed to the browser (no CORS). The forwarding itself is not
- * traced: it would add one orphan trace per export.
+ * The service a resource claims, from OTLP/JSON's `resource.attributes` (the storefront's
+ * exporter, @opentelemetry/exporter-trace-otlp-http, sends JSON).
+ */
+const serviceOf = (resource: { attributes?: OtlpAttribute[] } | undefined) =>
+  (Array.isArray(resource?.attributes) ? resource.attributes : []).find((a) => a?.key === 'service.name')?.value?.stringValue;
+
+/** Every resource in the export must be the storefront: the relay is not a way into the collector for other services' spans. */
+export function checkBrowserExport(body: unknown): OtlpExport {
+  const resourceSpans = (body as OtlpExport | null)?.resourceSpans;
+  if (!body || typeof body !== 'object' || !Array.isArray(resourceSpans)) {
+    throw new ValidationFailed({ resourceSpans: 'an OTLP/JSON trace export (resourceSpans[])' });
+  }
+  const fields: Record<string, string> = {};
+  resourceSpans.forEach((rs, i) => {
+    if (serviceOf(rs?.resource) !== STOREFRONT_SERVICE_NAME) fields[`resourceSpans.${i}.resource`] = `service.name must be "${STOREFRONT_SERVICE_NAME}"`;
+  });
+  if (Object.keys(fields).length) throw new ValidationFailed(fields, `only spans of the ${STOREFRONT_SERVICE_NAME} are relayed`);
+  return body as OtlpExport;
+}
+
+/**
+ * Browser spans arrive same-origin at /otlp/v1/traces and are forwarded to the collector, so the
+ * collector is never exposed to the browser (no CORS). Only OTLP/JSON whose resources all claim
+ * the storefront passes, and what is forwarded is what was checked (re-serialised). The forwarding
+ * itself is not traced: it would add one orphan trace per export.
  */
 export function relayBrowserSpans(collectorUrl: string) {
   return async (ctx: Context, next: Next) => {
-    if (ctx.path !== '/otlp/v1/traces') return next();
+    if (ctx.path !== OTLP_PATH && !ctx.path.startsWith('/otlp/')) return next();
+    if (ctx.path !== OTLP_PATH) throw new AppError(404, 'not_found', `only ${OTLP_PATH} is relayed`);
     if (ctx.method !== 'POST') {
-      ctx.status = 405;
       ctx.set('allow', 'POST');
-      ctx.body = { error: { code: 'method_not_allowed', message: 'POST OTLP trace data here' } };
-      return;
+      throw new AppError(405, 'method_not_allowed', 'POST OTLP trace data here');
     }
-    const type = ctx.request.type;
-    if (!OTLP_TYPES.includes(type)) throw new BadRequest('unsupported_media_type', 'send OTLP as application/json or application/x-protobuf', { body: 'OTLP/HTTP traces' });
+    if (ctx.request.type !== 'application/json') {
+      throw new AppError(415, 'unsupported_media_type', 'send OTLP/JSON (application/json): only that can be checked here', { body: 'OTLP/JSON traces' });
+    }
+    const tooLarge = () => new BadRequest('body_too_large', `OTLP export larger than ${OTLP_LIMIT / 1024} KiB`, { body: `at most ${OTLP_LIMIT / 1024} KiB` });
+    if (ctx.request.length > OTLP_LIMIT) throw tooLarge();
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > OTLP_LIMIT) throw new BadRequest('body_too_large', 'OTLP export larger than 1 MiB', { body: 'at most 1 MiB' });
+      if (size > OTLP_LIMIT) throw tooLarge();
       chunks.push(chunk);
     }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch (err) {
+      throw new BadRequest('invalid_json', 'the body is not valid JSON', { body: (err as Error).message });
+    }
+    const body = JSON.stringify(checkBrowserExport(parsed));
     const res = await context.with(suppressTracing(context.active()), () =>
-      fetch(collectorUrl, { method: 'POST', headers: { 'content-type': type }, body: Buffer.concat(chunks), signal: AbortSignal.timeout(5000) }))
+      fetch(collectorUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(5000) }))
       .catch((err: Error) => { throw new DependencyUnavailable('collector', err.name === 'TimeoutError' ? 'no answer within 5000 ms' : err.message); });
+    const answer = Buffer.from(await res.arrayBuffer());
+    // The collector's own 4xx (a span it cannot read) is the client's problem, in our error shape.
+    if (res.status >= 400 && res.status < 500) throw new BadRequest('invalid_spans', `the collector refused the export (${res.status})`, { body: answer.toString('utf8').slice(0, 200) });
+    if (res.status >= 500) throw new DependencyUnavailable('collector', `answered ${res.status}`);
     ctx.status = res.status;
-    ctx.type = res.headers.get('content-type') ?? type;
-    ctx.body = Buffer.from(await res.arrayBuffer());
+    ctx.type = res.headers.get('content-type') ?? 'application/json';
+    ctx.body = answer;
   };
 }

@@ -1,12 +1,13 @@
 import { ReserveRequest } from '@hoptrace/contracts';
-import { createHttpApp, parseInput, type Logger, type ReadinessCheck } from '@hoptrace/kit';
+import { createHttpApp, parseInput, type FaultAdmission, type Logger, type ReadinessCheck } from '@hoptrace/kit';
 import { trace } from '@opentelemetry/api';
 import type Koa from 'koa';
 import type { InventoryStore } from './store';
 
-export function buildApp(deps: { store: InventoryStore; logger: Logger; readiness: ReadinessCheck[] }): Koa {
+export function buildApp(deps: { store: InventoryStore; logger: Logger; readiness: ReadinessCheck[]; faults: FaultAdmission }): Koa {
   const { store } = deps;
   return createHttpApp({ service: 'inventory',
+    faults: deps.faults,
     logger: deps.logger,
     readiness: deps.readiness,
     routes: (router) => {

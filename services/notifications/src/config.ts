@@ -5,6 +5,7 @@ export const NotificationsConfig = z.object({
   PORT: env.port(8085),
   DATABASE_URL: env.url('postgres:// URL of the notifications database'),
   KAFKA_BROKERS: env.list('comma-separated Kafka bootstrap servers, host:port'),
+  HOPTRACE_ADMIN_TOKEN: env.adminToken(),
   LOG_LEVEL: env.logLevel(),
 });
 

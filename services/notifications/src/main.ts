@@ -12,9 +12,9 @@ runService('notifications', async () => {
   const config = readConfig();
   const r = await openKafkaService('notifications', config, MIGRATIONS);
   const store = new NotificationsStore(r.pool);
-  const deps = { store, sender: withPoisonFaults('notifications', r.producer), newId: randomUUID, now: () => new Date() };
+  const deps = { store, sender: withPoisonFaults('notifications', r.producer, r.faults), newId: randomUUID, now: () => new Date() };
   const consumer = new EventConsumer<OrderShipped>({
-    kafka: r.kafka, producer: r.producer, logger: r.logger, faultMarks: r.faultMarks,
+    kafka: r.kafka, producer: r.producer, logger: r.logger, faultMarks: r.faultMarks, faults: r.faults,
     service: 'notifications',
     groupId: 'notifications',
     topics: [Topics.orderShipped],
@@ -27,7 +27,7 @@ runService('notifications', async () => {
   });
   let server: Server | undefined;
   const stop = startConsumers(r, [Topics.orderShipped, dlqOf(Topics.orderShipped), Topics.orderNotified], [consumer], () => server);
-  server = await listen(buildApp({ store, logger: r.logger, readiness: kafkaServiceReadiness(r, true) }), config.PORT);
+  server = await listen(buildApp({ store, logger: r.logger, faults: r.faults, readiness: kafkaServiceReadiness(r, true) }), config.PORT);
   r.logger.info({ port: config.PORT }, 'notifications listening');
   return { logger: r.logger, service: { stop } };
 });

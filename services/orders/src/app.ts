@@ -1,5 +1,5 @@
 import { CreateOrderRequest } from '@hoptrace/contracts';
-import { createHttpApp, NotFound, parseInput, type Logger, type ReadinessCheck } from '@hoptrace/kit';
+import { createHttpApp, NotFound, parseInput, type FaultAdmission, type Logger, type ReadinessCheck } from '@hoptrace/kit';
 import { activeTraceId } from '@hoptrace/telemetry';
 import { trace } from '@opentelemetry/api';
 import type Koa from 'koa';
@@ -8,8 +8,9 @@ import type { OrdersStore } from './store';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function buildApp(deps: { store: OrdersStore; placeOrderDeps: PlaceOrderDeps; logger: Logger; readiness: ReadinessCheck[] }): Koa {
+export function buildApp(deps: { store: OrdersStore; placeOrderDeps: PlaceOrderDeps; logger: Logger; readiness: ReadinessCheck[]; faults: FaultAdmission }): Koa {
   return createHttpApp({ service: 'orders',
+    faults: deps.faults,
     logger: deps.logger,
     readiness: deps.readiness,
     routes: (router) => {

@@ -9,6 +9,7 @@ export const OrdersConfig = z.object({
   PAYMENTS_URL: env.url('base URL of the payments service'),
   HTTP_TIMEOUT_MS: env.ms(2000, 'time budget of each call to inventory or payments'),
   OUTBOX_IDLE_MS: env.ms(100, 'how long the outbox relay waits when nothing is pending'),
+  HOPTRACE_ADMIN_TOKEN: env.adminToken(),
   LOG_LEVEL: env.logLevel(),
 });
 

@@ -1,5 +1,5 @@
 import { DlqHeaders, dlqOf, OrderNotified, OrderShipped, Topics } from '@hoptrace/contracts';
-import { EventConsumer, jsonEvent, type FaultMarks, type Logger, type MessageSender } from '@hoptrace/kit';
+import { EventConsumer, jsonEvent, type FaultAdmission, type FaultMarks, type Logger, type MessageSender } from '@hoptrace/kit';
 import { trace } from '@opentelemetry/api';
 import type { Kafka } from 'kafkajs';
 import type { OrderMetrics } from './metrics';
@@ -12,7 +12,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const CONSUMED_TOPICS = [Topics.orderShipped, Topics.orderNotified];
 export const WATCHED_DEAD_LETTERS = [Topics.orderPlaced, Topics.orderShipped, Topics.orderNotified].map(dlqOf);
 
-interface Deps { kafka: Kafka; producer: MessageSender; store: OrdersStore; logger: Logger; metrics: OrderMetrics; faultMarks: FaultMarks }
+interface Deps { kafka: Kafka; producer: MessageSender; store: OrdersStore; logger: Logger; metrics: OrderMetrics; faultMarks: FaultMarks; faults: FaultAdmission }
 
 /** Undoing what a failed order holds: both calls are idempotent and safe to repeat. */
 export interface Compensation {
@@ -21,9 +21,9 @@ export interface Compensation {
 }
 
 /** orders.shipped and orders.notified advance an order to shipped, then completed, once each. */
-export function progressConsumer({ kafka, producer, store, logger, metrics, faultMarks }: Deps): EventConsumer<OrderShipped | OrderNotified> {
+export function progressConsumer({ kafka, producer, store, logger, metrics, faultMarks, faults }: Deps): EventConsumer<OrderShipped | OrderNotified> {
   return new EventConsumer<OrderShipped | OrderNotified>({
-    kafka, producer, logger, faultMarks,
+    kafka, producer, logger, faultMarks, faults,
     service: 'orders',
     groupId: 'orders',
     topics: CONSUMED_TOPICS,
@@ -43,9 +43,9 @@ export function progressConsumer({ kafka, producer, store, logger, metrics, faul
  * reason the consumer gave up. Nothing here is ever dead-lettered again: a dead letter without
  * an order id is logged and skipped.
  */
-export function deadLetterWatcher({ kafka, producer, store, logger, metrics }: Deps, compensation: Compensation): EventConsumer<{ orderId?: string; source: string; reason: string }> {
+export function deadLetterWatcher({ kafka, producer, store, logger, metrics, faults }: Deps, compensation: Compensation): EventConsumer<{ orderId?: string; source: string; reason: string }> {
   return new EventConsumer({
-    kafka, producer, logger,
+    kafka, producer, logger, faults,
     groupId: 'orders-dead-letters',
     topics: WATCHED_DEAD_LETTERS,
     decode: (message, topic) => {

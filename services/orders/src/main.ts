@@ -21,7 +21,7 @@ runService('orders', async () => {
   const store = new OrdersStore(r.pool);
   const metrics = createOrderMetrics();
   observeOutbox(store);
-  const relay = new OutboxRelay(store, withPoisonFaults('orders', r.producer), logger, config.OUTBOX_IDLE_MS);
+  const relay = new OutboxRelay(store, withPoisonFaults('orders', r.producer, r.faults), logger, config.OUTBOX_IDLE_MS);
   relay.start();
   const inventory = new InventoryClient(config.INVENTORY_URL, config.HTTP_TIMEOUT_MS);
   // Per-request injected errors stay out of the breaker's count: one request's fault must not
@@ -29,7 +29,7 @@ runService('orders', async () => {
   const payments = new PaymentsClient(config.PAYMENTS_URL, config.HTTP_TIMEOUT_MS, new CircuitBreaker('payments', {
     isFailure: (err) => err instanceof DependencyUnavailable && err.upstreamCode !== 'fault_injected_request',
   }));
-  const consumerDeps = { kafka: r.kafka, producer: r.producer, store, logger, metrics, faultMarks: r.faultMarks };
+  const consumerDeps = { kafka: r.kafka, producer: r.producer, store, logger, metrics, faultMarks: r.faultMarks, faults: r.faults };
   const consumers = [
     progressConsumer(consumerDeps),
     deadLetterWatcher(consumerDeps, { releaseStock: (id) => inventory.release(id), refund: (id) => payments.refund(id) }),
@@ -57,6 +57,7 @@ runService('orders', async () => {
       metrics,
     },
     readiness: kafkaServiceReadiness(r, false),
+    faults: r.faults,
   });
   server = await listen(app, config.PORT);
   logger.info({ port: config.PORT }, 'orders listening');

@@ -1,12 +1,13 @@
 import { ChargeRequest } from '@hoptrace/contracts';
-import { BadRequest, createHttpApp, parseInput, type Logger } from '@hoptrace/kit';
+import { BadRequest, createHttpApp, parseInput, type FaultAdmission, type Logger } from '@hoptrace/kit';
 import { trace } from '@opentelemetry/api';
 import type Koa from 'koa';
 import type { Ledger } from './ledger';
 
-export function buildApp(deps: { ledger: Ledger; logger: Logger }): Koa {
+export function buildApp(deps: { ledger: Ledger; logger: Logger; faults: FaultAdmission }): Koa {
   const { ledger } = deps;
   return createHttpApp({ service: 'payments',
+    faults: deps.faults,
     logger: deps.logger,
     readiness: [],
     routes: (router) => {

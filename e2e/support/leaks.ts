@@ -1,0 +1,54 @@
+import { personalDataIn, type AttributeValue } from '@hoptrace/traces';
+
+/**
+ * What must never be in a span, a log line or a metric: personal data as trace:check defines it
+ * (card numbers by Luhn, emails, bearer tokens, values under card/cvc/email/token-named keys),
+ * plus the admin token itself and a CVC written next to its name. Findings name where and what,
+ * never the value.
+ */
+const CVC_TEXT = /\bcvc\W{0,4}\d{3,4}\b/i;
+
+/** Trace and span ids are hex, and now and then all digits: 16 of them can pass the Luhn check. */
+const TRACE_ID_KEY = /(^|[._])(trace|span|parent)_?id$/i;
+const TRACE_ID = /^[0-9a-f]{16}([0-9a-f]{16})?$/;
+
+export function leakIn(key: string, value: AttributeValue, adminToken: string): string | undefined {
+  const text = String(value);
+  if (TRACE_ID_KEY.test(key) && TRACE_ID.test(text)) return undefined;
+  if (adminToken && text.includes(adminToken)) return 'the admin token';
+  if (CVC_TEXT.test(text)) return 'a CVC';
+  return personalDataIn(key, value);
+}
+
+/** Every key/value pair of a JSON value, with dotted keys; a text that is not JSON is one value. */
+export function* pairsOf(value: unknown, key = ''): Generator<[string, AttributeValue]> {
+  if (value === null || value === undefined) return;
+  if (Array.isArray(value)) {
+    for (const v of value) yield* pairsOf(v, key);
+    return;
+  }
+  if (typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) yield* pairsOf(v, key ? `${key}.${k}` : k);
+    return;
+  }
+  yield [key, value as AttributeValue];
+}
+
+/**
+ * Addresses that are the software's own, not anyone's personal data: Debian's Prometheus logs its
+ * build context at start-up, which names the Debian Go team's address.
+ */
+const SOFTWARE_ADDRESSES = /[\w.+-]+@tracker\.debian\.org/g;
+
+export function leaksInLine(text: string, adminToken: string): string | undefined {
+  const line = text.replace(SOFTWARE_ADDRESSES, '');
+  let parsed: unknown = line;
+  try {
+    parsed = JSON.parse(line);
+  } catch { /* a line that is not JSON is scanned as text */ }
+  for (const [key, value] of pairsOf(parsed, typeof parsed === 'string' ? 'line' : '')) {
+    const kind = leakIn(key, value, adminToken);
+    if (kind) return `${kind} (under "${key}")`;
+  }
+  return undefined;
+}

@@ -1,0 +1,21 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { leakIn, leaksInLine } from '../support/leaks';
+
+const TOKEN = 'an-admin-token-of-some-length';
+
+test('the leak scan finds card numbers, CVCs, emails and the admin token in log lines, and names the key', () => {
+  assert.match(leaksInLine('{"msg":"charged","card":"4242 4242 4242 4242"}', TOKEN) ?? '', /card/);
+  assert.match(leaksInLine('{"msg":"paid with 4000000000000002"}', TOKEN) ?? '', /card number/);
+  assert.match(leaksInLine('payment {"cvc":"123"}', TOKEN) ?? '', /CVC/);
+  assert.match(leaksInLine('{"to":"ada@example.com"}', TOKEN) ?? '', /email/);
+  assert.match(leaksInLine(`started with ${TOKEN}`, TOKEN) ?? '', /admin token/);
+  assert.match(leakIn('http.request.header.authorization', 'Bearer abcdefghijkl', TOKEN) ?? '', /authorization|bearer/);
+});
+
+test('ids, timestamps and Debian\'s build address are not leaks', () => {
+  assert.equal(leaksInLine('{"orderId":"6f1c1a52-6d7e-4c53-9a43-1f5b2f1a0c01","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","time":"2026-12-01T10:24:20.867Z"}', TOKEN), undefined);
+  assert.equal(leaksInLine('{"trace_id":"12345678901234567890123456789012","span_id":"4242424242424242"}', TOKEN), undefined, 'an all-digit span id');
+  assert.match(leaksInLine('{"note":"4242424242424242"}', TOKEN) ?? '', /card number/, 'the same digits elsewhere are a card number');
+  assert.equal(leaksInLine('build_context="(go=go1.19.8, user=team+pkg-go@tracker.debian.org)"', TOKEN), undefined);
+});
