@@ -2,6 +2,12 @@ import { z } from 'zod';
 
 /** Public API bodies (gateway) and the internal ones behind them. */
 
+/** An id in UUID form (8-4-4-4-12 hex digits, any version): order, reservation, charge and event ids. */
+export const Uuid = z.guid();
+export const isUuid = (value: unknown): value is string => Uuid.safeParse(value).success;
+/** The same shape, to find ids inside a text (the personal-data scan blanks them). */
+export const UUID_IN_TEXT = new RegExp(`\\b${z.regexes.guid.source.slice(2, -2)}\\b`, 'g');
+
 export const Sku = z.string().regex(/^[A-Z0-9][A-Z0-9-]{1,31}$/, 'a catalogue SKU such as MUG-01');
 
 export const Product = z.object({
@@ -103,27 +109,6 @@ export const Charge = z.object({
   cardLast4: z.string(),
 });
 export type Charge = z.infer<typeof Charge>;
-
-// fault injection (gateway admin API)
-export const SERVICE_NAMES = ['gateway', 'orders', 'inventory', 'payments', 'fulfillment', 'notifications'] as const;
-export const FAULT_KINDS = ['error', 'latency', 'hang', 'poison', 'crash'] as const;
-
-export const FaultRuleInput = z.object({
-  service: z.enum(SERVICE_NAMES),
-  kind: z.enum(FAULT_KINDS),
-  /** latency: milliseconds to wait. */
-  param: z.number().int().min(0).max(600_000).optional(),
-  /** Share of requests it applies to, decided per request at the gateway. */
-  rate: z.number().min(0).max(1).default(1),
-  /** Only where the target service's path (or Kafka topic) starts with this. */
-  route: z.string().min(1).max(200).optional(),
-}).strict();
-export type FaultRuleInput = z.infer<typeof FaultRuleInput>;
-export const FaultRule = FaultRuleInput.extend({ id: z.string() });
-export type FaultRule = z.infer<typeof FaultRule>;
-export const FaultRulesInput = z.object({ rules: z.array(FaultRuleInput).max(50) }).strict();
-export const FaultRules = z.object({ rules: z.array(FaultRule) });
-export type FaultRules = z.infer<typeof FaultRules>;
 
 // the browser-span relay (POST /otlp/v1/traces): the only service name browser spans may claim
 export const STOREFRONT_SERVICE_NAME = 'storefront';
