@@ -1,9 +1,9 @@
-import { FAULT_KINDS, SERVICE_NAMES, Topics, type CreatedOrder } from '@hoptrace/contracts';
+import { FAULT_KINDS, SERVICE_NAMES, Services, Topics, type CreatedOrder, type ServiceName } from '@hoptrace/contracts';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { notificationCount, readTopic, shipmentCount } from '../support/data';
-import { GATEWAY_EXTRA_PATHS, HTTP_METHODS, isUntraced, routesOf, SERVICE_PORTS } from '../support/routes';
+import { GATEWAY_EXTRA_PATHS, HTTP_METHODS, isUntraced, routesOf } from '../support/routes';
 import { api, APPROVED_CARD, clientParentEmail, orderRequest, uniqueEmail, waitForOrder } from '../support/shop';
 import { rawRequest, strangerAddress } from '../support/raw-http';
 import { hostPort, kafka, query, stackStatus } from '../support/stack';
@@ -25,7 +25,7 @@ const SLOW_MS = 2500;
 interface Sent { what: string; traceId: string; traced: boolean }
 
 /** One request as a stranger: no token, from a loopback address of its own (never rate limited). */
-async function send(service: string, method: string, path: string, baggage: string, body?: unknown, extra: Record<string, string> = {}): Promise<Sent & { status: number; ms: number }> {
+async function send(service: ServiceName, method: string, path: string, baggage: string, body?: unknown, extra: Record<string, string> = {}): Promise<Sent & { status: number; ms: number }> {
   const traceId = randomBytes(16).toString('hex');
   const what = `${method} ${service}${path} [${baggage.split(',')[0]}]`;
   const withBody = body !== undefined && method !== 'GET' && method !== 'HEAD';
@@ -42,8 +42,8 @@ async function send(service: string, method: string, path: string, baggage: stri
   }
 }
 
-const addressOf = (service: string) => hostPort(service, SERVICE_PORTS[service]!).split(':')[0]!;
-const portOf = (service: string) => Number(hostPort(service, SERVICE_PORTS[service]!).split(':')[1]);
+const addressOf = (service: ServiceName) => hostPort(service, Services[service].port).split(':')[0]!;
+const portOf = (service: ServiceName) => Number(hostPort(service, Services[service].port).split(':')[1]);
 
 const pids = async () => new Map((await stackStatus()).map((s) => [s.name, s.pid]));
 

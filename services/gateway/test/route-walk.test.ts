@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { context, propagation } from '@opentelemetry/api';
-import { FaultAdmission, isFaultEntry, servedRoutes, traceIdOf } from '@hoptrace/kit';
+import { FaultAdmission, FaultRules, isFaultEntry, traceIdOf } from '@hoptrace/faults';
+import { servedRoutes } from '@hoptrace/kit';
 import { SERVICE_NAMES, FAULT_KINDS } from '@hoptrace/contracts';
 import { buildApp, type GatewayDeps } from '../src/app';
-import { FaultRules } from '../src/fault-rules';
-import { injectedFaults, traced } from '../../../packages/kit/test/otel-harness';
+import { injectedFaults, traced } from '../../../packages/faults/test/otel-harness';
 
 const TOKEN = 'route-walk-admin-token-0123456789';
 const ORDER_ID = '6f1c1a52-6d7e-4c53-9a43-1f5b2f1a0c01';
