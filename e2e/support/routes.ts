@@ -1,6 +1,7 @@
 import { Services, type ServiceName } from '@hoptrace/contracts';
 import { FaultAdmission, FaultRules } from '@hoptrace/faults';
 import { servedRoutes } from '@hoptrace/kit';
+import { untracedPaths } from '@hoptrace/telemetry';
 import pino from 'pino';
 import { buildApp as gatewayApp } from '../../services/gateway/src/app';
 import { buildApp as ordersApp } from '../../services/orders/src/app';
@@ -9,6 +10,7 @@ import { buildApp as paymentsApp } from '../../services/payments/src/app';
 import { buildApp as fulfillmentApp } from '../../services/fulfillment/src/app';
 import { buildApp as notificationsApp } from '../../services/notifications/src/app';
 import type Koa from 'koa';
+import { composeEnvironment } from './stack';
 
 /**
  * The routes each service serves, read from the app itself (its router's stack, built here with
@@ -44,5 +46,5 @@ export const GATEWAY_EXTRA_PATHS = (id: string) => ['/', '/chaos', `/orders/${id
 
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
-/** Paths the telemetry preload does not trace (probes, scrapes, the relay, the trace read-back). */
-export const isUntraced = (path: string) => /^\/(healthz|readyz|metrics|otlp\/)|^\/api\/orders\/[^/]+\/trace$/.test(path);
+/** Paths the telemetry preload does not trace, as compose configures it (HOPTRACE_UNTRACED_PATHS). */
+export const isUntraced = untracedPaths(composeEnvironment('gateway').HOPTRACE_UNTRACED_PATHS);
