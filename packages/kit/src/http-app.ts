@@ -3,6 +3,7 @@ import { SpanStatusCode, trace } from '@opentelemetry/api';
 import Koa, { type Context, type Next } from 'koa';
 import { isDatabaseUnavailable } from './db';
 import { BUDGET_HEADER, parseBudget, runWithDeadline } from './deadline';
+import { readJson } from './body';
 import { AppError, BadRequest, DependencyUnavailable, isAppError, NotFound } from './errors';
 import type { Logger } from './logger';
 
@@ -90,20 +91,7 @@ export function jsonBody(limit = DEFAULT_BODY_LIMIT): Koa.Middleware {
     if (!ctx.request.is('application/json', '+json')) {
       throw new BadRequest('unsupported_media_type', 'send the body as application/json', { body: 'must be application/json' });
     }
-    const tooLarge = () => new BadRequest('body_too_large', `the body is larger than ${limit / 1024} KiB`, { body: `at most ${limit / 1024} KiB` });
-    if (ctx.request.length > limit) throw tooLarge();
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > limit) throw tooLarge();
-      chunks.push(chunk);
-    }
-    try {
-      ctx.request.body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    } catch (err) {
-      throw new BadRequest('invalid_json', 'the body is not valid JSON', { body: (err as Error).message });
-    }
+    ctx.request.body = await readJson(ctx, limit);
     return next();
   };
 }

@@ -1,3 +1,4 @@
+export * from './body';
 export * from './circuit-breaker';
 export * from './config';
 export * from './db';
