@@ -8,6 +8,7 @@ import { api, APPROVED_CARD, clientParentEmail, orderRequest, uniqueEmail, waitF
 import { rawRequest, strangerAddress } from '../support/raw-http';
 import { hostPort, kafka, query, stackStatus } from '../support/stack';
 import { fetchTrace, injectedFaults } from '../support/traces';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * No stranger's `hoptrace.fault.*` baggage takes effect anywhere: every route of every service
@@ -59,7 +60,7 @@ async function assertNoFaultInTraces(sent: Sent[]): Promise<void> {
       for (const span of trace.spans) assert.ok(!JSON.stringify(span.attributes).includes('hoptrace.fault.sig'), `${s.what}: the signature shows on span ${span.name}`);
       pending.delete(id);
     }
-    if (pending.size) await new Promise((r) => setTimeout(r, 1000));
+    if (pending.size) await sleep(1000);
   }
   assert.equal(pending.size, 0, `traces never reached Jaeger: ${[...pending.values()].slice(0, 5).map((s) => s.what).join('; ')}`);
 }
