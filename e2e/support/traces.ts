@@ -1,4 +1,5 @@
 import { expect as baseExpect } from '@playwright/test';
+import { Topics } from '@hoptrace/contracts';
 import {
   findSpans, formatTree, fromJaeger, isAncestor, isError, JaegerClient, orphans, servicesOf,
   type AttributeValue, type JaegerTrace, type SpanEvent, type SpanKind, type Trace, type TraceSpan,
@@ -12,6 +13,12 @@ import { jaegerQueryUrl } from './stack';
 
 export const jaeger = new JaegerClient({ baseUrl: jaegerQueryUrl, timeoutMs: 10_000 });
 export const SERVICES = ['gateway', 'orders', 'inventory', 'payments', 'fulfillment', 'notifications'] as const;
+/** The Kafka hops of a completed order: who sends each topic and who processes it. */
+export const KAFKA_HOPS = [
+  { topic: Topics.orderPlaced, producer: 'orders', consumers: ['fulfillment'] },
+  { topic: Topics.orderShipped, producer: 'fulfillment', consumers: ['notifications', 'orders'] },
+  { topic: Topics.orderNotified, producer: 'notifications', consumers: ['orders'] },
+] as const;
 
 export type { Trace, TraceSpan };
 

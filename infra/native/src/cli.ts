@@ -4,11 +4,12 @@
  */
 import { rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { ensureAdminToken } from './admin-token';
 import { AddressMap } from './addresses';
 import { loadCompose, startOrder } from './compose';
 import { planNative, type Plan } from './components';
-import { ACTIONS, callControl, controlSocket, serveControl } from './control';
+import { ACTIONS, callControl, controlSocket, envFromFlags, serveControl } from './control';
 import { nodeRuntimeProblem, readNodePin } from './node-runtime';
 import { resolvePaths, type Paths } from './paths';
 import { bold, dim, green, info, red, seconds, setPrefixWidth, step, warn } from './progress';
@@ -21,7 +22,10 @@ const USAGE = `usage:
   npm start [-- --fresh] [-- --quiet]      run the whole stack natively (Ctrl-C stops it)
   npm run stack -- status                  show every component of the running stack
   npm run stack -- start|stop|restart <name>
-  npm run stack -- kill <name>             SIGKILL a component (failure tests)
+  npm run stack -- restart <name>|apps [--env NAME=value]...
+                                           restart one component, or every app service (apps),
+                                           with extra environment; it sticks across stop/start/kill
+                                           until the next restart without --env  npm run stack -- kill <name>             SIGKILL a component (failure tests)
   npm run stack -- down                    stop the running stack`;
 
 function load(paths: Paths): { plan: Plan; services: ReturnType<typeof startOrder> } {
@@ -106,19 +110,26 @@ async function up(args: string[]): Promise<void> {
   const byKind = [...plan.components].sort((a, b) => Number(b.kind === 'node') - Number(a.kind === 'node'));
   for (const c of byKind) for (const u of c.urls ?? []) console.log(`  ${u.label.padEnd(34)} ${u.url}`);
   for (const c of plan.composeOnly) console.log(`  ${dim(`${c.name}: not run natively. ${c.reason}`)}`);
-  console.log(`  ${'Admin token'.padEnd(34)} ${admin.generated ? `${admin.token}  (generated; set HOPTRACE_ADMIN_TOKEN to choose one)` : 'from HOPTRACE_ADMIN_TOKEN'}`);
+  const origin = admin.source === 'kept' ? 'kept from an earlier start' : 'generated';
+  console.log(`  ${'Admin token'.padEnd(34)} ${admin.source === 'env' ? 'from HOPTRACE_ADMIN_TOKEN' : `${admin.token}  (${origin}, in .hoptrace/admin-token; set HOPTRACE_ADMIN_TOKEN to choose one)`}`);
   console.log(`  ${dim('Ctrl-C stops everything; `npm run stack -- status` shows each component')}\n`);
 }
 
 function printStatus(rows: Status[]): void {
   console.log(`${'NAME'.padEnd(16)}${'KIND'.padEnd(12)}${'STATE'.padEnd(10)}${'PID'.padEnd(9)}PORTS`);
   for (const r of rows) {
-    console.log(`${r.name.padEnd(16)}${r.kind.padEnd(12)}${r.state.padEnd(10)}${String(r.pid ?? '-').padEnd(9)}${r.ports.join(',')}${r.detail ? `  ${r.detail}` : ''}`);
+    console.log(`${r.name.padEnd(16)}${r.kind.padEnd(12)}${r.state.padEnd(10)}${String(r.pid ?? '-').padEnd(9)}${r.ports.join(',')}${r.extraEnv ? `  with ${Object.entries(r.extraEnv).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}${r.detail ? `  ${r.detail}` : ''}`);
   }
 }
 
+function describe(status: Status): string {
+  const extra = Object.entries(status.extraEnv ?? {}).map(([k, v]) => `${k}=${v}`).join(' ');
+  return `${status.name}: ${status.state}${status.pid ? ` (pid ${status.pid})` : ''}${extra ? ` with ${extra}` : ''}`;
+}
+
 async function main(argv: string[]): Promise<void> {
-  const [command, name] = argv.filter((a) => !a.startsWith('--'));
+  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, strict: false, options: { env: { type: 'string', multiple: true } } });
+  const [command, name] = positionals;
   const socket = controlSocket(resolvePaths());
   if (command === 'up') return up(argv);
   if (command === 'status') return printStatus(await callControl<Status[]>(socket, 'GET', '/status'));
@@ -130,8 +141,12 @@ async function main(argv: string[]): Promise<void> {
   }
   if ((ACTIONS as readonly string[]).includes(command ?? '')) {
     if (!name) throw new Error(`\`${command}\` needs a component name\n${USAGE}`);
-    const status = await callControl<Status>(socket, 'POST', `/components/${name}/${command}`);
-    return info(`${status.name}: ${status.state}${status.pid ? ` (pid ${status.pid})` : ''}`);
+    const envFlags = (values.env ?? []) as string[];
+    if (envFlags.length && command !== 'restart') throw new Error(`--env goes with restart only\n${USAGE}`);
+    const body = command === 'restart' ? { env: envFromFlags(envFlags) } : undefined;
+    const result = await callControl<Status | Status[]>(socket, 'POST', `/components/${name}/${command}`, 180_000, body);
+    for (const status of Array.isArray(result) ? result : [result]) info(`${command === 'restart' ? 'restarted ' : ''}${describe(status)}`);
+    return;
   }
   console.log(USAGE);
   if (command && command !== 'help') process.exitCode = 2;

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
-import { createServer, request, type Server } from 'node:http';
+import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { Paths } from './paths';
-import type { Stack } from './stack';
+import { APPS, type Stack } from './stack';
 
 /**
  * `npm run stack -- <command>` talks to the running `npm start` over a Unix socket in the state
@@ -34,11 +34,18 @@ export function serveControl(socket: string, stack: Stack, shutdown: () => void)
       }
       const match = /^\/components\/([\w.-]+)\/(\w+)$/.exec(url.pathname);
       if (req.method === 'POST' && match && (ACTIONS as readonly string[]).includes(match[2]!)) {
-        const member = stack.get(match[1]!);
+        const target = match[1]!;
         const action = match[2] as Action;
-        if (action === 'restart') { await member.stop(); await member.start(); }
-        else await member[action]();
-        return reply(200, member.status());
+        const members = stack.select(target);
+        if (action === 'restart') {
+          const env = parseExtraEnv(await readBody(req));
+          if (typeof env === 'string') return reply(400, { error: { code: 'invalid_env', message: env, fields: { env: env } } });
+          await stack.restart(members, env);
+        } else {
+          for (const member of members) await member[action]();
+        }
+        // One component answers with its status (what the tests read); a group with the list.
+        return reply(200, target === APPS ? members.map((m) => m.status()) : members[0]!.status());
       }
       reply(404, { error: { code: 'not_found', message: `${req.method} ${url.pathname} is not a runner command` } });
     } catch (err) {
@@ -51,11 +58,49 @@ export function serveControl(socket: string, stack: Stack, shutdown: () => void)
   });
 }
 
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let body = '';
+    req.on('data', (c) => { body += c; if (body.length > 65_536) req.destroy(new Error('request body too large')); });
+    req.on('end', () => resolve(body));
+    req.on('error', reject);
+  });
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** `--env NAME=value` flags (repeatable) into an environment object; the value may hold `=`. */
+export function envFromFlags(pairs: string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    const name = pair.slice(0, Math.max(eq, 0));
+    if (!ENV_NAME.test(name)) throw new Error(`--env wants NAME=value, not "${pair}"`);
+    env[name] = pair.slice(eq + 1);
+  }
+  return env;
+}
+
+/** `{ "env": { "NAME": "value" } }` (or no body) → the extra environment, or what is wrong with it. */
+export function parseExtraEnv(body: string): Record<string, string> | string {
+  if (!body.trim()) return {};
+  let parsed: unknown;
+  try { parsed = JSON.parse(body); } catch { return 'the body must be JSON: { "env": { "NAME": "value" } }'; }
+  const env = (parsed as { env?: unknown } | null)?.env ?? {};
+  if (typeof env !== 'object' || env === null || Array.isArray(env)) return 'env must be an object of NAME: value';
+  for (const [name, value] of Object.entries(env)) {
+    if (!ENV_NAME.test(name)) return `env: "${name}" is not a variable name`;
+    if (typeof value !== 'string') return `env.${name} must be a string`;
+  }
+  return env as Record<string, string>;
+}
+
 /** One request to the running runner; rejects with a clear message when none is running. */
-export function callControl<T>(socket: string, method: 'GET' | 'POST', path: string, timeoutMs = 180_000): Promise<T> {
+export function callControl<T>(socket: string, method: 'GET' | 'POST', path: string, timeoutMs = 180_000, body?: unknown): Promise<T> {
   if (!existsSync(socket)) return Promise.reject(new Error('the native stack is not running: start it with `npm start`'));
   return new Promise((resolve, reject) => {
-    const req = request({ socketPath: socket, method, path, timeout: timeoutMs }, (res) => {
+    const headers = body === undefined ? {} : { 'content-type': 'application/json' };
+    const req = request({ socketPath: socket, method, path, headers, timeout: timeoutMs }, (res) => {
       let body = '';
       res.on('data', (c) => (body += c));
       res.on('end', () => {
@@ -67,6 +112,6 @@ export function callControl<T>(socket: string, method: 'GET' | 'POST', path: str
     req.on('timeout', () => req.destroy(new Error(`the runner did not answer ${method} ${path} within ${timeoutMs / 1000} s`)));
     req.on('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ECONNREFUSED' || err.code === 'ENOENT'
       ? new Error('the native stack is not running: start it with `npm start`') : err));
-    req.end();
+    req.end(body === undefined ? undefined : JSON.stringify(body));
   });
 }

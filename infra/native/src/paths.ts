@@ -15,6 +15,11 @@ export interface Paths {
    * parent directory, and a checkout under root's home (mode 700) is not traversable.
    */
   postgresRoot: string;
+  /**
+   * HOPTRACE_JAEGER_UI_ASSETS: an archive like jaeger-ui's release asset assets.tar.gz, or a
+   * directory of its build, for the real Jaeger UI (relative to the checkout, as .ci/run sets it).
+   */
+  jaegerUiAssets?: string;
 }
 
 export function resolvePaths(env: NodeJS.ProcessEnv = process.env): Paths {
@@ -25,5 +30,6 @@ export function resolvePaths(env: NodeJS.ProcessEnv = process.env): Paths {
     : join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'hoptrace');
   const checkoutId = createHash('sha256').update(root).digest('hex').slice(0, 10);
   const postgresRoot = env.HOPTRACE_PG_DIR ? resolve(env.HOPTRACE_PG_DIR) : join('/var/tmp', `hoptrace-${checkoutId}`);
-  return { root, compose: join(root, 'docker-compose.yml'), state, cache, postgresRoot };
+  const jaegerUiAssets = env.HOPTRACE_JAEGER_UI_ASSETS ? resolve(root, env.HOPTRACE_JAEGER_UI_ASSETS) : undefined;
+  return { root, compose: join(root, 'docker-compose.yml'), state, cache, postgresRoot, jaegerUiAssets };
 }

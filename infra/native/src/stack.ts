@@ -2,6 +2,9 @@ import type { ComposeService } from './compose';
 import type { NativeComponent } from './components/context';
 import { Supervised, type Status } from './supervisor';
 
+/** The group name `npm run stack -- restart apps` uses for every app service. */
+export const APPS = 'apps';
+
 /** The running native topology: starts components as their compose dependencies become ready. */
 export class Stack {
   readonly members: Supervised[];
@@ -19,19 +22,39 @@ export class Stack {
     return member;
   }
 
+  /** `apps` names every app service (kind node); anything else one component. */
+  select(target: string): Supervised[] {
+    if (target === APPS) return this.members.filter((m) => m.driver.kind === 'node');
+    return [this.get(target)];
+  }
+
   /** Everything without unmet dependencies starts at once: the warm start is as fast as the slowest chain. */
   async startAll(onReady: (m: Supervised) => void): Promise<void> {
+    await this.inDependencyOrder(this.members, (m) => m.start(), onReady);
+  }
+
+  /**
+   * Stops `members` (dependents first), then starts them again with `extraEnv` in dependency
+   * order; dependencies outside the set are taken as running.
+   */
+  async restart(members: Supervised[], extraEnv: Record<string, string>): Promise<void> {
+    for (const m of [...members].reverse()) await m.stop();
+    await this.inDependencyOrder(members, (m) => m.restart(extraEnv));
+  }
+
+  private async inDependencyOrder(members: Supervised[], start: (m: Supervised) => Promise<void>, onReady?: (m: Supervised) => void): Promise<void> {
+    const included = new Set(members.map((m) => m.name));
     const started = new Map<string, Promise<void>>();
     const startOne = (m: Supervised): Promise<void> => {
       let promise = started.get(m.name);
       if (!promise) {
-        const deps = (this.dependsOn.get(m.name) ?? []).map((d) => startOne(this.get(d)));
-        promise = Promise.all(deps).then(() => m.start()).then(() => onReady(m));
+        const deps = (this.dependsOn.get(m.name) ?? []).filter((d) => included.has(d)).map((d) => startOne(this.get(d)));
+        promise = Promise.all(deps).then(() => start(m)).then(() => onReady?.(m));
         started.set(m.name, promise);
       }
       return promise;
     };
-    const results = await Promise.allSettled(this.members.map(startOne));
+    const results = await Promise.allSettled(members.map(startOne));
     const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason instanceof Error ? r.reason.message : String(r.reason)] : []));
     if (failed.length) throw new Error([...new Set(failed)].join('\n'));
   }

@@ -43,6 +43,8 @@ export interface Status {
   exitCode?: number | null;
   readyMs?: number;
   detail?: string;
+  /** Environment added on top of the compose environment by `restart --env`. */
+  extraEnv?: Record<string, string>;
 }
 
 const processAlive = (pid: number) => {
@@ -62,6 +64,11 @@ export class Supervised {
   private exitCode?: number | null;
   private readyMs?: number;
   private detail?: string;
+  /**
+   * Set by `restart --env` and kept across stop/start/kill, so a failure drill on a reconfigured
+   * service keeps its configuration; a plain restart clears it.
+   */
+  private extraEnv: Record<string, string> = {};
 
   constructor(readonly driver: Driver, private readonly stateDir: string, private readonly echo: boolean) {}
 
@@ -69,7 +76,15 @@ export class Supervised {
 
   status(): Status {
     return { name: this.name, kind: this.driver.kind, state: this.state, pid: this.child?.pid, ports: this.driver.ports,
-      exitCode: this.exitCode, readyMs: this.readyMs, detail: this.detail };
+      exitCode: this.exitCode, readyMs: this.readyMs, detail: this.detail,
+      ...(Object.keys(this.extraEnv).length ? { extraEnv: { ...this.extraEnv } } : {}) };
+  }
+
+  /** Stops it and starts it again with `extraEnv` over its own environment ({} for none). */
+  async restart(extraEnv: Record<string, string> = {}): Promise<void> {
+    await this.stop();
+    this.extraEnv = { ...extraEnv };
+    await this.start();
   }
 
   async start(): Promise<void> {
@@ -105,7 +120,7 @@ export class Supervised {
     this.log = createWriteStream(join(this.stateDir, 'logs', `${this.name}.log`), { flags: 'a' });
     // Its own process group: Ctrl-C in the terminal reaches only the runner, which then stops
     // components in reverse order instead of all at once.
-    const child = spawn(launch.command, launch.args, { cwd: launch.cwd, env: launch.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(launch.command, launch.args, { cwd: launch.cwd, env: { ...launch.env, ...this.extraEnv }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.exitCode = undefined;
     writeFileSync(this.pidFile(), `${child.pid}\n`);

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import { ensureComposeCheck, loadWithComposeGo, type ComposeGoReport } from '../src/provision/compose-check';
+import { resolvePaths } from '../src/paths';
+
+// docker-compose.yml as Docker Compose itself reads it: compose-go, the loader of Compose v2, in an
+// empty environment (infra/compose-check). A newcomer's `docker compose up --build` sets nothing.
+const paths = resolvePaths();
+let reports: ComposeGoReport[] = [];
+
+type Service = Record<string, unknown> & {
+  image?: string;
+  build?: unknown;
+  pull_policy?: string;
+  init?: boolean;
+  stop_grace_period?: string;
+  environment?: Record<string, string | null>;
+  depends_on?: Record<string, { condition: string }>;
+  volumes?: { type: string; source: string; target: string; read_only?: boolean }[];
+};
+
+before(async () => {
+  reports = loadWithComposeGo(await ensureComposeCheck(paths.cache, paths.root), paths.root);
+});
+
+/** The services as `docker compose up` resolves them (default profiles). */
+function services(): Record<string, Service> {
+  const project = reports[0]?.project;
+  assert.ok(project, `compose-go did not load the project: ${reports[0]?.error}`);
+  return project.services as Record<string, Service>;
+}
+
+function appImage(): { builder: string; image: string; apps: [string, Service][] } {
+  const all = Object.entries(services());
+  const builders = all.filter(([, s]) => s.build);
+  assert.equal(builders.length, 1, `exactly one service may build (parallel builds of one tag fail on a clean machine): ${builders.map(([n]) => n).join(', ')}`);
+  const [builder, built] = builders[0]!;
+  assert.ok(built.image, `${builder} must name the image it builds`);
+  return { builder, image: built.image, apps: all.filter(([n, s]) => n !== builder && s.image === built.image) };
+}
+
+test('compose-go loads docker-compose.yml with no variable set: no error, no warning, with every profile too', () => {
+  assert.deepEqual(reports.map((r) => r.profiles), [[], ['*']]);
+  for (const r of reports) {
+    assert.equal(r.error, undefined, `compose-go (profiles ${JSON.stringify(r.profiles)}): ${r.error}`);
+    assert.deepEqual(r.warnings, [], `compose-go warned (profiles ${JSON.stringify(r.profiles)})`);
+    assert.ok(r.files.includes(paths.compose), `compose-go loaded ${r.files.join(', ')}`);
+  }
+});
+
+test('one service builds the app image; the others run it without pulling it and wait for that service', () => {
+  const { builder, image, apps } = appImage();
+  assert.equal(apps.length, 6, `six app services run ${image}: ${apps.map(([n]) => n).join(', ')}`);
+  for (const [name, s] of apps) {
+    // Compose would try to pull a missing image unless its pull_policy is never; this one is in no registry.
+    assert.equal(s.pull_policy, 'never', `${name} must not pull ${image}`);
+    // Depending on the builder makes `docker compose up <name>` build the image too.
+    assert.equal(s.depends_on?.[builder]?.condition, 'service_completed_successfully', `${name} must wait for ${builder}`);
+  }
+});
+
+test('with HOPTRACE_ADMIN_TOKEN unset, every app service gets it empty and reads the token app-init keeps', () => {
+  const { builder, apps } = appImage();
+  const init = services()[builder]!;
+  assert.equal(init.environment?.HOPTRACE_ADMIN_TOKEN, '', 'app-init must see the variable (empty when unset) to let a set one win');
+  assert.deepEqual(init.volumes?.map((v) => [v.type, v.source, v.target, Boolean(v.read_only)]), [['volume', 'admin-token', '/run/hoptrace', false]]);
+  assert.equal(init.restart, 'no', 'app-init runs once per start');
+  for (const [name, s] of apps) {
+    assert.equal(s.environment?.HOPTRACE_ADMIN_TOKEN, '', `${name}: an unset HOPTRACE_ADMIN_TOKEN must not stop compose`);
+    const mount = s.volumes?.find((v) => v.source === 'admin-token');
+    assert.deepEqual(mount && [mount.type, mount.target, mount.read_only], ['volume', '/run/hoptrace', true], `${name} must mount the admin-token volume read-only`);
+  }
+  assert.equal(services().gateway?.environment?.HOPTRACE_PRINT_ADMIN_TOKEN, 'true', 'the gateway prints a generated token at start');
+});
+
+test('app services run under an init and are given longer to stop than runService takes to flush', () => {
+  for (const [name, s] of appImage().apps) {
+    assert.equal(s.init, true, `${name}: node as PID 1 ignores SIGTERM until its handler is installed`);
+    // runService (packages/kit) exits by itself 20 s after SIGTERM at the latest.
+    const grace = /^(\d+)s$/.exec(String(s.stop_grace_period))?.[1];
+    assert.ok(Number(grace) > 20, `${name}: stop_grace_period ${s.stop_grace_period} must exceed runService's 20 s`);
+  }
+});
