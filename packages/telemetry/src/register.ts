@@ -19,7 +19,7 @@ import { dirname, join, resolve } from 'node:path';
 import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { resourceFromAttributes } from '@opentelemetry/resources';
+import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationType } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
@@ -81,6 +81,13 @@ function serviceVersion(): string {
   return 'unknown';
 }
 
+/**
+ * The runtime, as the semantic conventions name it (process.runtime.*, incubating: copied, not
+ * imported), so every span and /metrics' target_info say which Node ran the service. Not the whole
+ * `process` detector: its command line and owner say more about the machine than a trace needs.
+ */
+const runtimeAttributes = { 'process.runtime.name': 'nodejs', 'process.runtime.version': process.versions.node };
+
 const metricReaders = prometheusReaders();
 const traceExporter = bufferedTraceExporter();
 const sdk = new NodeSDK({
@@ -90,7 +97,8 @@ const sdk = new NodeSDK({
   // The instrumentations' own HTTP, database and messaging duration histograms repeat what
   // Jaeger's spanmetrics already derive from the spans, at a cost on every request: dropped.
   views: ['http.*', 'db.*', 'messaging.*'].map((instrumentName) => ({ instrumentName, aggregation: { type: AggregationType.DROP } })),
-  resource: resourceFromAttributes({ [ATTR_SERVICE_VERSION]: serviceVersion() }),
+  // On top of the SDK's defaults (telemetry.sdk.*), which a resource given here would replace.
+  resource: defaultResource().merge(resourceFromAttributes({ [ATTR_SERVICE_VERSION]: serviceVersion(), ...runtimeAttributes })),
   instrumentations: [getNodeAutoInstrumentations({
     '@opentelemetry/instrumentation-http': {
       ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.test(req.url ?? ''),
@@ -108,6 +116,7 @@ sdk.start();
 
 (globalThis as Record<symbol, unknown>)[SHUTDOWN_HOOK] = () => sdk.shutdown();
 (globalThis as Record<symbol, unknown>)[FLUSH_HOOK] = async () => {
+  // NodeSDK has no forceFlush; the global provider is API 1.10's (deprecated) proxy around ours.
   const provider = (trace.getTracerProvider() as ProxyTracerProvider).getDelegate() as { forceFlush?: () => Promise<void> };
   await provider.forceFlush?.();
   await traceExporter?.forceFlush(2_000);
