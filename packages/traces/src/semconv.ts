@@ -6,7 +6,9 @@ import { isError, type Trace, type TraceSpan } from './model';
  * requirement lists alternatives: the stable name first, then the older name still emitted by some
  * instrumentations (the browser's fetch instrumentation, older pg/http releases).
  * Checked against live spans of the native stack on 2026-11-26: instrumentation-http and
- * instrumentation-pg emit the stable names, instrumentation-kafkajs 0.32 the messaging ones.
+ * instrumentation-pg emit the stable names, instrumentation-kafkajs 0.32 the messaging ones; and
+ * again on 2026-12-01 after the move to OpenTelemetry JS 3 (http 0.300, undici 0.34, pg 0.77,
+ * kafkajs 0.33, koa 0.72): every server-side span name and attribute key unchanged.
  */
 
 type Category = 'http-server' | 'http-client' | 'messaging' | 'database';

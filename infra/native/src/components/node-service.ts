@@ -24,7 +24,8 @@ export function createNodeService(ctx: NativeContext): NativeComponent {
     urls: typeof ctx.service.native?.label === 'string' && ctx.service.ports[0]
       ? [{ label: ctx.service.native.label, url: `http://${ctx.addresses.host}:${ctx.service.ports[0].host}/` }] : [],
     async prepare() {},
-    launch: () => ({ command, args, env: nativeEnv(ctx, { NODE_ENV: 'production' }), cwd: ctx.paths.root, stopTimeoutMs: 20_000 }),
+    // `node` is the runner's own binary, the pinned Node (node-runtime.ts), not whichever `node` PATH finds.
+    launch: () => ({ command: command === 'node' ? process.execPath : command, args, env: nativeEnv(ctx, { NODE_ENV: 'production' }), cwd: ctx.paths.root, stopTimeoutMs: 20_000 }),
     ready: () => httpOk(health),
   };
 }

@@ -7,7 +7,7 @@ import { mountNotFoundPage } from './views/not-found-page';
 import { startTelemetry } from './telemetry';
 import { mountShopPage } from './views/shop-page';
 
-// First: the user-interaction instrumentation only sees listeners added after it is enabled.
+// First: the document-load and fetch instrumentations must be on before the first request.
 startTelemetry();
 
 const app = document.getElementById('app');

@@ -1,21 +1,26 @@
+import { context, propagation, SpanStatusCode, trace } from '@opentelemetry/api';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { DocumentLoadInstrumentation } from '@opentelemetry/instrumentation-document-load';
 import { FetchInstrumentation } from '@opentelemetry/instrumentation-fetch';
-import { UserInteractionInstrumentation } from '@opentelemetry/instrumentation-user-interaction';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, WebTracerProvider } from '@opentelemetry/sdk-trace-web';
+import { BatchSpanProcessor, StackContextManager, TracerProvider } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 
 /**
- * Browser tracing: clicks, form submits, page loads and fetches become spans, and same-origin
- * fetches carry `traceparent`, so an order's trace starts at the user's submit.
+ * Browser tracing: page loads, fetches and the shopper's own steps (placing an order) become
+ * spans, and same-origin fetches carry `traceparent`, so an order's trace starts in the browser.
  *
- * No zone.js: the context only lives through synchronous code. Handlers that call the API after an
- * `await` must capture `context.active()` first (see the checkout submit in views/shop-page.ts).
+ * OpenTelemetry JS 3 has one trace SDK for every runtime (`@opentelemetry/sdk-trace`); the web
+ * tracer provider and the user-interaction instrumentation were not carried over (the latter is
+ * being retired upstream), so the provider is registered by hand and the shopper's steps are
+ * spans of our own (`traceUserStep`).
  *
- * Nothing here records form values or bodies: user-interaction records the event type, the
- * target's tag and XPath and the page URL; fetch records method, URL and status.
+ * No zone.js: the context only lives through synchronous code, so a step runs its requests
+ * inside `context.with` and they start before any `await`.
+ *
+ * Nothing here records form values or bodies: fetch records method, URL and status.
  */
 
 // Incubating in the semantic conventions (their advice: copy, do not import the incubating entry).
@@ -25,33 +30,32 @@ const ATTR_SERVICE_NAMESPACE = 'service.namespace';
 /** Same origin: the gateway forwards it to the collector, which is never exposed to the browser. */
 const TRACES_PATH = '/otlp/v1/traces';
 
-export function startTelemetry(): WebTracerProvider {
-  const provider = new WebTracerProvider({
+const tracer = trace.getTracer('@hoptrace/storefront');
+
+export function startTelemetry(): TracerProvider {
+  const provider = new TracerProvider({
     resource: resourceFromAttributes({
       [ATTR_SERVICE_NAME]: 'storefront',
       [ATTR_SERVICE_NAMESPACE]: 'hoptrace',
       [ATTR_SERVICE_VERSION]: __STOREFRONT_VERSION__,
       [ATTR_DEPLOYMENT_ENVIRONMENT_NAME]: __HOPTRACE_ENVIRONMENT__,
     }),
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: TRACES_PATH }), {
-      // Its built-in flush listens for `pagehide` on document, where the event never fires
-      // (it is dispatched on window); flushOnPageHide below listens in the right places.
+    spanProcessors: [new BatchSpanProcessor({
+      exporter: new OTLPTraceExporter({ url: TRACES_PATH }),
+      // Its built-in flush listens for visibilitychange only; flushOnPageHide below also
+      // listens for `pagehide` on window, where an unload is announced.
       disableAutoFlushOnDocumentHide: true,
     })],
   });
-  // Defaults: StackContextManager, and W3C trace context + baggage propagators.
-  provider.register();
+  // What 2.x's WebTracerProvider#register() did: W3C trace context + baggage, stack context.
+  trace.setGlobalTracerProvider(provider);
+  context.setGlobalContextManager(new StackContextManager().enable());
+  propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
 
   registerInstrumentations({
     tracerProvider: provider,
     instrumentations: [
       new DocumentLoadInstrumentation(),
-      new UserInteractionInstrumentation({
-        eventNames: ['click', 'submit'],
-        // The submit span already stands for a click on a submit button; without this the click
-        // would be a lone one-span trace next to the order's trace.
-        shouldPreventSpanCreation: (eventType, element) => eventType === 'click' && isFormSubmitter(element),
-      }),
       new FetchInstrumentation({
         // The exporter's own requests bypass the instrumentation already; this keeps it that way
         // should the export path ever go through a patched fetch.
@@ -67,14 +71,25 @@ export function startTelemetry(): WebTracerProvider {
   return provider;
 }
 
-function isFormSubmitter(element: HTMLElement): boolean {
-  const button = element.closest('button, input[type="submit"], input[type="image"]');
-  if (button instanceof HTMLButtonElement) return button.type === 'submit' && button.form !== null;
-  return button instanceof HTMLInputElement && button.form !== null;
+/**
+ * A step the shopper takes (e.g. `submit order`) as a span whose children are the requests `run`
+ * makes: `run` must start them synchronously (no zone.js), as a fetch call does.
+ */
+export async function traceUserStep<T>(name: string, run: () => Promise<T>): Promise<T> {
+  const span = tracer.startSpan(name);
+  try {
+    return await context.with(trace.setSpan(context.active(), span), run);
+  } catch (err) {
+    span.recordException(err as Error);
+    span.setStatus({ code: SpanStatusCode.ERROR });
+    throw err;
+  } finally {
+    span.end();
+  }
 }
 
 /** Spans still queued when the tab is hidden or the page unloads would otherwise be lost. */
-function flushOnPageHide(provider: WebTracerProvider): void {
+function flushOnPageHide(provider: TracerProvider): void {
   const flush = () => void provider.forceFlush().catch(() => { /* best effort: the page is going away */ });
   document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') flush(); });
   window.addEventListener('pagehide', flush);

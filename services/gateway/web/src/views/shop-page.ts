@@ -1,4 +1,3 @@
-import { context } from '@opentelemetry/api';
 import { api } from '../api';
 import { cartStore } from '../cart-store';
 import { chaosStore } from '../chaos-store';
@@ -10,6 +9,7 @@ import { describeCheckoutFailure, mapServerFields } from '../lib/server-errors';
 import type { Product } from '../lib/types';
 import { normalizeCheckout, validateCart, validateCheckout, type CheckoutInput } from '../lib/validation';
 import type { Navigate } from '../router';
+import { traceUserStep } from '../telemetry';
 import { quantityInputId, renderCart } from './cart-panel';
 import { createCheckoutForm } from './checkout-form';
 import { createNextFaultBanner } from './next-fault-banner';
@@ -76,9 +76,6 @@ export function mountShopPage(root: HTMLElement, navigate: Navigate): () => void
   }
 
   async function submit(raw: CheckoutInput): Promise<void> {
-    // The submit span is active only while the listener runs synchronously (no zone.js): keep it,
-    // so POST /api/orders is its child even if an await is ever added before the request.
-    const submitContext = context.active();
     const cart = cartStore.get();
     const cartProblem = validateCart(cart);
     const fieldErrors = validateCheckout(raw, new Date());
@@ -90,7 +87,8 @@ export function mountShopPage(root: HTMLElement, navigate: Navigate): () => void
     const input = normalizeCheckout(raw);
     const items = toOrderItems(cart);
     const fault = chaosStore.takeNextFault(); // one order only, whatever its outcome
-    const result = await context.with(submitContext, () => api.createOrder({
+    // The order's trace starts here: POST /api/orders is this span's child.
+    const result = await traceUserStep('submit order', () => api.createOrder({
       email: input.email, items, payment: { cardNumber: input.cardNumber, expiry: input.expiry, cvc: input.cvc },
     }, nextOrderHeaders(fault, chaosStore.token())));
     if (!alive) return;
