@@ -120,3 +120,37 @@ export const STOREFRONT_SERVICE_NAME = 'storefront';
 export const W3cTestCall = z.object({ url: z.string().max(2048), arguments: z.unknown() });
 export const W3cTestRequest = z.array(W3cTestCall).max(32);
 export type W3cTestRequest = z.infer<typeof W3cTestRequest>;
+
+/** GET /api/config: what the storefront needs to know of its surroundings. */
+export const AppConfig = z.object({ jaegerUiUrl: z.string() });
+export type AppConfig = z.infer<typeof AppConfig>;
+
+/** GET /api/orders/:id/trace: the order's trace as the gateway reads it from Jaeger, for the storefront's waterfall. */
+export const TraceAttributes = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+export type TraceAttributes = z.infer<typeof TraceAttributes>;
+export const TraceEventView = z.object({
+  name: z.string(),
+  /** Microseconds from the start of the trace, like TraceSpanView.startOffsetUs. */
+  offsetUs: z.number(),
+  attributes: TraceAttributes,
+});
+export type TraceEventView = z.infer<typeof TraceEventView>;
+export const TraceSpanView = z.object({
+  spanId: z.string(),
+  parentSpanId: z.string().optional(),
+  service: z.string(),
+  name: z.string(),
+  kind: z.enum(['server', 'client', 'producer', 'consumer', 'internal']).optional(),
+  startOffsetUs: z.number(),
+  durationUs: z.number(),
+  error: z.boolean(),
+  attributes: TraceAttributes,
+  events: z.array(TraceEventView),
+});
+export type TraceSpanView = z.infer<typeof TraceSpanView>;
+export const OrderTrace = z.object({
+  traceId: z.string(),
+  /** In no particular order. */
+  spans: z.array(TraceSpanView),
+});
+export type OrderTrace = z.infer<typeof OrderTrace>;
