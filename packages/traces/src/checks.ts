@@ -1,4 +1,4 @@
-import { SERVICE_NAMES } from '@hoptrace/contracts';
+import { SERVICE_NAMES, Services, Topics } from '@hoptrace/contracts';
 import { CHECKS, type CheckName, type Finding } from './finding';
 import { findSpans, orphans, servicesOf, type Trace, type TraceSpan } from './model';
 import { checkMissingAttributes } from './semconv';
@@ -94,7 +94,7 @@ export function checkSplitTraces(traces: Trace[]): Finding[] {
 }
 
 /** An order completed when the orders service consumed its orders.notified event. */
-const completesAnOrder = (trace: Trace): boolean => findSpans(trace, { service: 'orders', name: 'process orders.notified' }).length > 0;
+const completesAnOrder = (trace: Trace): boolean => findSpans(trace, { service: Services.orders.name, name: `process ${Topics.orderNotified}` }).length > 0;
 
 /**
  * Every order trace must show all services the order passed through. By default only orders that
