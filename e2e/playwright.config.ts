@@ -18,7 +18,7 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   timeout: 120_000,
   expect: { timeout: 30_000 },
-  globalTimeout: 10 * 60_000,
+  globalTimeout: 15 * 60_000,
   // list for the terminal, HTML for people (a failed test carries its trace tree), JSON for npm test's counts.
   reporter: [['list'], ['html', { outputFolder: PLAYWRIGHT_HTML_REPORT, open: 'never' }], ['json', { outputFile: PLAYWRIGHT_JSON_REPORT }]],
   use: {

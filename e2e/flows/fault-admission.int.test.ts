@@ -2,11 +2,11 @@ import { FAULT_KINDS, SERVICE_NAMES, Services, Topics, type CreatedOrder, type S
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { test } from 'node:test';
-import { notificationCount, readTopic, shipmentCount } from '../support/data';
+import { notificationCount, orderIdsOfTrace, outboxHeadersOf, readTopic, shipmentCount } from '../support/data';
 import { GATEWAY_EXTRA_PATHS, HTTP_METHODS, isUntraced, routesOf } from '../support/routes';
 import { api, APPROVED_CARD, clientParentEmail, orderRequest, uniqueEmail, waitForOrder } from '../support/shop';
 import { rawRequest, strangerAddress } from '../support/raw-http';
-import { hostPort, kafka, query, stackStatus } from '../support/stack';
+import { hostPort, kafka, stackStatus } from '../support/stack';
 import { fetchTrace, injectedFaults } from '../support/traces';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -82,8 +82,8 @@ test('every gateway route and path, every method, every fault kind: a stranger\'
         sent.push(res);
         if (method === 'POST' && path === '/api/orders') {
           assert.equal(res.status, 201, `${res.what}: the order is placed`);
-          const mine = await query<{ id: string }>('orders', 'SELECT id FROM orders WHERE trace_id = $1', [res.traceId]);
-          placed.push(...mine.map((r) => r.id));
+          const mine = await orderIdsOfTrace(res.traceId);
+          placed.push(...mine);
         }
       }
     }
@@ -94,9 +94,9 @@ test('every gateway route and path, every method, every fault kind: a stranger\'
     const done = await waitForOrder(id, ['completed', 'failed'], 60_000);
     assert.equal(done.status, 'completed', `order ${id}: ${done.failureReason}`);
     // What orders stored for the relay is what travels on over Kafka: no fault entry in it.
-    const [row] = await query<{ headers: Record<string, string> }>('orders', 'SELECT headers FROM outbox WHERE message_key = $1', [id]);
-    assert.ok(row, `outbox row of ${id}`);
-    assert.ok(!(row.headers.baggage ?? '').includes('hoptrace.fault'), `outbox headers of ${id}: ${row.headers.baggage}`);
+    const headers = await outboxHeadersOf(id);
+    assert.ok(headers, `outbox row of ${id}`);
+    assert.ok(!(headers.baggage ?? '').includes('hoptrace.fault'), `outbox headers of ${id}: ${headers.baggage}`);
   }
   await assertNoFaultInTraces(sent);
   assert.deepEqual(await pids(), before, 'no process restarted');

@@ -30,6 +30,12 @@ import { FLUSH_HOOK, SHUTDOWN_HOOK } from './shutdown';
 // The one place the preload reads its configuration.
 const env = process.env;
 
+/** A non-negative number from a standard variable, or undefined for the SDK's default. */
+const numberFrom = (name: string) => {
+  const value = Number(env[name]);
+  return env[name] !== undefined && env[name] !== '' && Number.isFinite(value) && value >= 0 ? value : undefined;
+};
+
 /** Probes, scrapes and the telemetry plumbing itself are not traffic worth a trace. */
 const isUntraced = untracedPaths(env.HOPTRACE_UNTRACED_PATHS);
 
@@ -43,13 +49,16 @@ const tagKey = (span: Span, { topic, message }: { topic: string; message: { key?
 /**
  * For OTEL_METRICS_EXPORTER=prometheus the exporter is built here rather than by the SDK so that
  * every series carries the service, instance and environment as labels
- * (withResourceConstantLabels): dashboards select on them. It reads its host and port from
- * OTEL_EXPORTER_PROMETHEUS_HOST/PORT itself; given readers, the SDK builds none from the variable.
- * Any other value is left to the SDK.
+ * (withResourceConstantLabels): dashboards select on them. Given readers, the SDK builds none from
+ * the variable; any other value is left to the SDK.
  */
 function prometheusReaders(): PrometheusExporter[] | undefined {
   if (env.OTEL_METRICS_EXPORTER !== 'prometheus') return undefined;
-  return [new PrometheusExporter({ withResourceConstantLabels: /^(service\.name|service\.instance\.id|deployment\.environment\.name)$/ })];
+  return [new PrometheusExporter({
+    host: env.OTEL_EXPORTER_PROMETHEUS_HOST,
+    port: numberFrom('OTEL_EXPORTER_PROMETHEUS_PORT'),
+    withResourceConstantLabels: /^(service\.name|service\.instance\.id|deployment\.environment\.name)$/,
+  })];
 }
 
 /**
@@ -81,11 +90,6 @@ const runtimeAttributes = { 'process.runtime.name': 'nodejs', 'process.runtime.v
 
 const metricReaders = prometheusReaders();
 const traceExporter = bufferedTraceExporter();
-/** A non-negative number from a standard variable, or undefined for the SDK's default. */
-const numberFrom = (name: string) => {
-  const value = Number(env[name]);
-  return env[name] !== undefined && env[name] !== '' && Number.isFinite(value) && value >= 0 ? value : undefined;
-};
 // Ours (with the standard OTEL_BSP_* settings), so that a flush can reach it: NodeSDK exposes none.
 const spanProcessor = traceExporter && new BatchSpanProcessor({
   exporter: traceExporter,
