@@ -1,4 +1,4 @@
-import { DlqHeaders, dlqOf, TOPICS, Topics, type CreatedOrder } from '@hoptrace/contracts';
+import { DlqHeaders, dlqOf, KAFKA_HOPS, TOPICS, Topics, type CreatedOrder } from '@hoptrace/contracts';
 import { randomUUID } from 'node:crypto';
 import { expect, test } from '../support/fixtures';
 import { notificationCount, outboxOf, readTopic, shipmentCount } from '../support/data';
@@ -117,10 +117,18 @@ test.describe('dead letters', () => {
       await producer.disconnect();
     }
     for (const [topic, { notJson, wrongShape }] of sent) {
-      const dead = await readTopic(dlqOf(topic), [notJson, wrongShape]);
-      const first = dead.filter((m) => m.key === notJson);
-      expect(first, `${topic}: dead-lettered once`).toHaveLength(1);
-      expect(first[0]!.headers).toMatchObject({ [DlqHeaders.error]: 'value is not JSON', [DlqHeaders.attempts]: '0', [DlqHeaders.originalTopic]: topic, 'test-marker': 'kept' });
+      // Once by each consumer group that reads the topic (their group ids are the services' names),
+      // each in its own time: read again until all of them are there.
+      const consumers = [...KAFKA_HOPS.find((hop) => hop.topic === topic)!.consumers].sort();
+      let dead: Awaited<ReturnType<typeof readTopic>> = [];
+      const byConsumer = async () => {
+        dead = await readTopic(dlqOf(topic), [notJson, wrongShape]);
+        return dead.filter((m) => m.key === notJson).map((m) => m.headers[DlqHeaders.consumer]).sort();
+      };
+      await expect.poll(byConsumer, { message: `${topic}: dead-lettered once by each consumer`, timeout: 30_000 }).toEqual(consumers);
+      for (const m of dead.filter((d) => d.key === notJson)) {
+        expect(m.headers).toMatchObject({ [DlqHeaders.error]: 'value is not JSON', [DlqHeaders.attempts]: '0', [DlqHeaders.originalTopic]: topic, 'test-marker': 'kept' });
+      }
       expect(dead.find((m) => m.key === wrongShape)!.headers[DlqHeaders.error]).toMatch(/schema/);
     }
     const after = await placePaidOrder({}, 'after-poison');
