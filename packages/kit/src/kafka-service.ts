@@ -1,7 +1,10 @@
+import { topicsOf, type ServiceDescriptor } from '@hoptrace/contracts';
 import type { Kafka } from 'kafkajs';
 import { createPool, migrate, type Pool } from './db';
+import { EventConsumer, type EventConsumerOptions } from './event-consumer';
 import type { ReadinessCheck } from './http-app';
 import { createKafka, ManagedProducer, pingKafka } from './kafka';
+import type { ServiceParts, Startable } from './lifecycle';
 import { createLogger, type Logger } from './logger';
 
 /** What a service that owns a database and talks Kafka opens at start-up. */
@@ -30,4 +33,15 @@ export function kafkaServiceReadiness(r: KafkaServiceResources, kafkaRequired: b
     { name: 'database', required: true, check: () => r.pool.query('SELECT 1') },
     { name: 'kafka', required: kafkaRequired, check: () => pingKafka(r.kafka) },
   ];
+}
+
+/** A service's consumer of one event schema: its group is the service's name, its topics those its descriptor consumes. */
+export function serviceConsumer<T>(service: ServiceDescriptor, r: KafkaServiceResources,
+  options: Pick<EventConsumerOptions<T>, 'decode' | 'handle' | 'interceptors'>): EventConsumer<T> {
+  return new EventConsumer<T>({ kafka: r.kafka, producer: r.producer, logger: r.logger, groupId: service.name, topics: [...service.consumes], ...options });
+}
+
+/** The parts of a Kafka service its lifecycle starts and stops: the consumers (with the topics it creates), producer and pool. */
+export function kafkaServiceParts(service: ServiceDescriptor, r: KafkaServiceResources, consumers: Startable[]): Pick<ServiceParts, 'kafka' | 'producer' | 'pool'> {
+  return { kafka: { client: r.kafka, topics: topicsOf(service), consumers }, producer: r.producer, pool: r.pool };
 }

@@ -1,7 +1,7 @@
-import { OrderPlaced, Services, topicsOf } from '@hoptrace/contracts';
+import { OrderPlaced, Services } from '@hoptrace/contracts';
 import { consumerFaults, crashFaults, FAULT_MARKS_MIGRATION, FaultAdmission, faultMarksIn, httpFaultHooks, withPoisonFaults } from '@hoptrace/faults';
 import { InventoryClient } from '@hoptrace/inventory/client';
-import { EventConsumer, jsonEvent, kafkaServiceReadiness, openKafkaService, runService } from '@hoptrace/kit';
+import { jsonEvent, kafkaServiceParts, kafkaServiceReadiness, openKafkaService, runService, serviceConsumer } from '@hoptrace/kit';
 import { trace } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
 import { buildApp } from './app';
@@ -18,10 +18,7 @@ void runService(SERVICE, async () => {
   // An injected crash ends the process mid-message (exit code 70), as a real crash would.
   const crashPoint = crashFaults({ service: SERVICE.name, admission, marks: faultMarksIn(r.pool), logger: r.logger, exit: (code) => process.exit(code) });
   const deps = { store: new FulfillmentStore(r.pool), inventory: new InventoryClient(config.INVENTORY_URL, config.HTTP_TIMEOUT_MS), sender: withPoisonFaults(SERVICE.name, r.producer, admission), newId: randomUUID };
-  const consumer = new EventConsumer<OrderPlaced>({
-    kafka: r.kafka, producer: r.producer, logger: r.logger,
-    groupId: SERVICE.name,
-    topics: [...SERVICE.consumes],
+  const consumer = serviceConsumer<OrderPlaced>(SERVICE, r, {
     decode: jsonEvent(OrderPlaced),
     interceptors: [consumerFaults(admission, SERVICE.name)],
     handle: async (event, delivery) => {
@@ -33,8 +30,6 @@ void runService(SERVICE, async () => {
   return {
     logger: r.logger,
     http: { app: buildApp({ logger: r.logger, hooks: httpFaultHooks(SERVICE.name, admission), readiness: kafkaServiceReadiness(r, true) }), port: config.PORT },
-    kafka: { client: r.kafka, topics: topicsOf(SERVICE), consumers: [consumer] },
-    producer: r.producer,
-    pool: r.pool,
+    ...kafkaServiceParts(SERVICE, r, [consumer]),
   };
 }).then((code) => process.exit(code));

@@ -1,7 +1,7 @@
-import { Services, topicsOf } from '@hoptrace/contracts';
+import { Services } from '@hoptrace/contracts';
 import { FaultAdmission, httpFaultHooks, isPerRequestFaultCode, withPoisonFaults } from '@hoptrace/faults';
 import { InventoryClient } from '@hoptrace/inventory/client';
-import { CircuitBreaker, DependencyUnavailable, kafkaServiceReadiness, openKafkaService, runService } from '@hoptrace/kit';
+import { CircuitBreaker, DependencyUnavailable, kafkaServiceParts, kafkaServiceReadiness, openKafkaService, runService } from '@hoptrace/kit';
 import { PaymentsClient } from '@hoptrace/payments/client';
 import { context, propagation } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
@@ -53,16 +53,10 @@ void runService(SERVICE, async () => {
     logger,
     http: { app, port: config.PORT },
     // Orders are taken while Kafka is down (the outbox keeps them): consumers start in the background.
-    kafka: {
-      client: r.kafka,
-      topics: topicsOf(SERVICE),
-      consumers: [
-        progressConsumer(consumerDeps),
-        deadLetterWatcher(consumerDeps, { releaseStock: (id) => inventory.release(id), refund: (id) => payments.refund(id) }),
-      ],
-    },
+    ...kafkaServiceParts(SERVICE, r, [
+      progressConsumer(consumerDeps),
+      deadLetterWatcher(consumerDeps, { releaseStock: (id) => inventory.release(id), refund: (id) => payments.refund(id) }),
+    ]),
     relay: new OutboxRelay(store, withPoisonFaults(SERVICE.name, r.producer, admission), logger, config.OUTBOX_IDLE_MS),
-    producer: r.producer,
-    pool: r.pool,
   };
 }).then((code) => process.exit(code));
