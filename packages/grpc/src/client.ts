@@ -1,0 +1,72 @@
+import { create, type DescMethod, type DescService, type MessageInitShape, type MessageShape } from '@bufbuild/protobuf';
+import type { GenService, GenServiceMethods } from '@bufbuild/protobuf/codegenv2';
+import { MethodOptions_IdempotencyLevel } from '@bufbuild/protobuf/wkt';
+import { DependencyUnavailable, remainingBudget, TIMED_OUT } from '@hoptrace/kit';
+import { credentials, makeGenericClientConstructor, type Client, type ServiceError } from '@grpc/grpc-js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { serviceDefinition } from './definition';
+import { fromStatus } from './errors';
+
+const RETRY_BACKOFF_MS = [100, 300];
+/** Kept back from the caller's remaining budget so an answer can still travel back in time. */
+const BUDGET_MARGIN_MS = 50;
+
+export interface CallOptions {
+  /** At most this long (the client's default otherwise); never past the request's time budget. */
+  timeoutMs?: number;
+  /** Compensation (a refund) must happen even when the request that needs it has used up its budget. */
+  ignoreBudget?: boolean;
+}
+
+type Method<S extends GenServiceMethods, K extends keyof S> = GenService<S>['method'][K];
+
+/**
+ * Unary calls to a gRPC service, within the request's time budget: the deadline is what is left
+ * of it (so `grpc-timeout` shrinks hop by hop, as x-hoptrace-budget-ms does over HTTP). A method
+ * the contract marks idempotent (idempotency_level) is retried with backoff on UNAVAILABLE-like
+ * failures while the budget lasts; a deadline is never retried, nor is any other method. Errors
+ * are the kit's (errors.ts). The instrumentation-grpc client span covers each attempt.
+ */
+export class GrpcClient<S extends GenServiceMethods> {
+  private readonly client: Client & Record<string, (req: unknown, options: object, cb: (err: ServiceError | null, res: unknown) => void) => void>;
+
+  constructor(readonly dependency: string, private readonly service: GenService<S>, address: string, readonly timeoutMs: number) {
+    const Constructor = makeGenericClientConstructor(serviceDefinition(service as unknown as DescService), service.typeName);
+    this.client = new Constructor(address, credentials.createInsecure()) as never;
+  }
+
+  async call<K extends keyof S & string>(name: K, request: MessageInitShape<Method<S, K>['input']>, options: CallOptions = {}): Promise<MessageShape<Method<S, K>['output']>> {
+    const method = this.service.method[name] as unknown as DescMethod;
+    const idempotent = method.idempotency !== MethodOptions_IdempotencyLevel.IDEMPOTENCY_UNKNOWN;
+    const attempts = idempotent ? RETRY_BACKOFF_MS.length + 1 : 1;
+    const message = create(method.input, request as never);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.once(method, message, options) as MessageShape<Method<S, K>['output']>;
+      } catch (err) {
+        const budget = remainingBudget();
+        const backoff = RETRY_BACKOFF_MS[attempt - 1];
+        const retriable = err instanceof DependencyUnavailable && err.upstreamCode !== TIMED_OUT && attempt < attempts && backoff !== undefined
+          && (options.ignoreBudget || budget === undefined || budget > backoff + BUDGET_MARGIN_MS * 2);
+        if (!retriable) throw err;
+        await sleep(backoff);
+      }
+    }
+  }
+
+  private once(method: DescMethod, request: unknown, options: CallOptions): Promise<unknown> {
+    const budget = options.ignoreBudget ? undefined : remainingBudget();
+    const timeoutMs = Math.floor(Math.min(options.timeoutMs ?? this.timeoutMs, budget === undefined ? Infinity : budget - BUDGET_MARGIN_MS));
+    if (timeoutMs <= 0) return Promise.reject(new DependencyUnavailable(this.dependency, 'the time budget of the request is used up; not called'));
+    return new Promise((resolve, reject) => {
+      this.client[method.localName]!(request, { deadline: Date.now() + timeoutMs }, (err, response) => {
+        if (err) reject(fromStatus(this.dependency, err));
+        else resolve(response);
+      });
+    });
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}
