@@ -1,6 +1,6 @@
 import { create, fromBinary, toBinary, type DescMessage, type DescService, type MessageInitShape, type MessageShape } from '@bufbuild/protobuf';
 import type { GenService, GenServiceMethods } from '@bufbuild/protobuf/codegenv2';
-import { FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt';
+import { FileDescriptorProtoSchema, type DescriptorProto } from '@bufbuild/protobuf/wkt';
 import type { ServiceDefinition } from '@grpc/grpc-js';
 
 /**
@@ -61,3 +61,27 @@ export type ResponseInit<S extends GenServiceMethods, K extends keyof S> = Messa
 export type Response<S extends GenServiceMethods, K extends keyof S> = MessageShape<Methods<S>[K]['output']>;
 
 export const message = create;
+
+/**
+ * protobufjs (under @grpc/proto-loader, which grpc-health-check loads its .proto with) names a map
+ * field's entry type after the field (`Statuses`) where protoc names it `StatusesEntry`; clients
+ * that check descriptors (grpcurl, Go's protobuf) then refuse the whole file ("incorrect implicit
+ * map entry name"). This renames such entries as protoc would, so reflection can serve the file.
+ */
+export function withProtocMapEntryNames(bytes: Buffer): Buffer {
+  const file = fromBinary(FileDescriptorProtoSchema, bytes);
+  const fix = (message: DescriptorProto, scope: string): void => {
+    const own = `${scope}.${message.name}`;
+    for (const field of message.field) {
+      // protobufjs also leaves the reference relative (`Statuses`).
+      const entry = message.nestedType.find((n) => n.options?.mapEntry && [n.name, `${own}.${n.name}`].includes(field.typeName));
+      if (!entry) continue;
+      const camel = field.name.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+      entry.name = `${camel[0]!.toUpperCase()}${camel.slice(1)}Entry`;
+      field.typeName = `${own}.${entry.name}`;
+    }
+    message.nestedType.forEach((n) => fix(n, own));
+  };
+  file.messageType.forEach((m) => fix(m, file.package ? `.${file.package}` : ''));
+  return Buffer.from(toBinary(FileDescriptorProtoSchema, file));
+}

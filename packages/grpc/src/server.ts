@@ -4,7 +4,7 @@ import { runWithDeadline, type Logger } from '@hoptrace/kit';
 import { Server, ServerCredentials, type handleUnaryCall, type ServerUnaryCall, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, service as healthService } from 'grpc-health-check';
-import { MalformedRequest, fileDescriptorProtos, serviceDefinition, type Request, type ResponseInit } from './definition';
+import { MalformedRequest, fileDescriptorProtos, serviceDefinition, withProtocMapEntryNames, type Request, type ResponseInit } from './definition';
 import { toStatus } from './errors';
 
 /** What a handler and the middleware around it know of the call in hand. */
@@ -103,10 +103,10 @@ export class GrpcServer {
     }
     this.health.addToServer(this.server);
     // Reflection reads `fileDescriptorProtos` of each entry, as @grpc/proto-loader would give them.
-    const health = Object.values(healthService)[0]!.requestType;
+    const health = Object.values(healthService)[0]!.requestType.fileDescriptorProtos as Buffer[];
     new ReflectionService({
       ...Object.fromEntries(services.map((s) => [s.service.typeName, { fileDescriptorProtos: fileDescriptorProtos(s.service) }])),
-      'grpc.health.v1': health,
+      'grpc.health.v1': { fileDescriptorProtos: health.map(withProtocMapEntryNames) },
     } as never).addToServer(this.server);
   }
 
