@@ -1,7 +1,7 @@
 import { create, type DescService } from '@bufbuild/protobuf';
 import type { GenService, GenServiceMethods } from '@bufbuild/protobuf/codegenv2';
 import { runWithDeadline, type Logger } from '@hoptrace/kit';
-import { Server, ServerCredentials, type handleUnaryCall, type ServerUnaryCall, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { Server, ServerCredentials, status, type handleUnaryCall, type ServerUnaryCall, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, service as healthService } from 'grpc-health-check';
 import { MalformedRequest, fileDescriptorProtos, serviceDefinition, withProtocMapEntryNames, type Request, type ResponseInit } from './definition';
@@ -66,16 +66,46 @@ function unary(service: DescService, method: DescService['methods'][number], han
     // Called even after the caller gave up (grpc-js then sends nothing): the server span ends with it.
     const work = () => chain().then(() => callback(null, response), (err: unknown) => {
       if ((err as { malformed?: boolean }).malformed) {
-        callback({ code: 3 /* INVALID_ARGUMENT */, details: (err as Error).message });
+        callback({ code: status.INVALID_ARGUMENT, details: (err as Error).message });
         return;
       }
-      const status = toStatus(err);
-      if (status.code === 13) logger.error({ err, path }, 'gRPC handler failed');
-      callback(status);
+      const answer = toStatus(err);
+      if (answer.code === status.INTERNAL) logger.error({ err, path }, 'gRPC handler failed');
+      callback(answer);
     });
     // The caller's deadline is this call's time budget, as x-hoptrace-budget-ms is over HTTP.
     if (Number.isFinite(at)) runWithDeadline(at, work);
     else void work();
+  };
+}
+
+/**
+ * `server`, for a library that adds its own service (grpc-health-check): grpc-js answers bytes its
+ * deserializer cannot read with INTERNAL, which would make a stranger's garbage look like the
+ * server failing; through this, they are INVALID_ARGUMENT, as they are for our own services.
+ */
+function refusingMalformed(server: Server): Pick<Server, 'addService'> {
+  const refused = (request: unknown) => (request instanceof MalformedRequest ? { code: status.INVALID_ARGUMENT, details: `the request is not readable: ${request.reason}` } : undefined);
+  return {
+    addService: (definition, implementation) => server.addService(
+      Object.fromEntries(Object.entries(definition).map(([name, method]) => [name, {
+        ...method,
+        requestDeserialize: (bytes: Buffer) => {
+          try {
+            return method.requestDeserialize(bytes);
+          } catch (err) {
+            return new MalformedRequest((err as Error).message);
+          }
+        },
+      }])) as typeof definition,
+      Object.fromEntries(Object.entries(implementation).map(([name, handler]) => [name, (call: { request: unknown; emit(event: 'error', err: unknown): void }, callback?: (err: unknown) => void) => {
+        const problem = refused(call.request);
+        if (!problem) return (handler as (...args: unknown[]) => unknown)(call, callback);
+        if (callback) callback(problem);
+        else call.emit('error', problem); // a server stream (Watch) ends with the status
+        return undefined;
+      }])) as UntypedServiceImplementation,
+    ),
   };
 }
 
@@ -101,7 +131,7 @@ export class GrpcServer {
       }));
       this.server.addService(serviceDefinition(service), implementation);
     }
-    this.health.addToServer(this.server);
+    this.health.addToServer(refusingMalformed(this.server));
     // Reflection reads `fileDescriptorProtos` of each entry, as @grpc/proto-loader would give them.
     const health = Object.values(healthService)[0]!.requestType.fileDescriptorProtos as Buffer[];
     new ReflectionService({
