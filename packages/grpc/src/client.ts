@@ -1,20 +1,16 @@
 import { create, type DescMethod, type DescService, type MessageInitShape, type MessageShape } from '@bufbuild/protobuf';
 import type { GenService, GenServiceMethods } from '@bufbuild/protobuf/codegenv2';
 import { MethodOptions_IdempotencyLevel } from '@bufbuild/protobuf/wkt';
-import { DependencyUnavailable, remainingBudget, TIMED_OUT } from '@hoptrace/kit';
+import { callTimeoutMs, DependencyUnavailable, withRetries } from '@hoptrace/kit';
 import { credentials, makeGenericClientConstructor, type Client, type ServiceError } from '@grpc/grpc-js';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { serviceDefinition } from './definition';
 import { fromStatus } from './errors';
 
-const RETRY_BACKOFF_MS = [100, 300];
 /**
  * grpc-js waits up to 120 s between reconnects to a server that was down; calls fail at once
  * meanwhile. A hop inside one stack reconnects within 2 s of the callee coming back instead.
  */
 const CHANNEL_OPTIONS = { 'grpc.initial_reconnect_backoff_ms': 250, 'grpc.max_reconnect_backoff_ms': 2000 };
-/** Kept back from the caller's remaining budget so an answer can still travel back in time. */
-const BUDGET_MARGIN_MS = 50;
 
 export interface CallOptions {
   /** At most this long (the client's default otherwise); never past the request's time budget. */
@@ -43,25 +39,12 @@ export class GrpcClient<S extends GenServiceMethods> {
   async call<K extends keyof S & string>(name: K, request: MessageInitShape<Method<S, K>['input']>, options: CallOptions = {}): Promise<MessageShape<Method<S, K>['output']>> {
     const method = this.service.method[name] as unknown as DescMethod;
     const idempotent = method.idempotency !== MethodOptions_IdempotencyLevel.IDEMPOTENCY_UNKNOWN;
-    const attempts = idempotent ? RETRY_BACKOFF_MS.length + 1 : 1;
     const message = create(method.input, request as never);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.once(method, message, options) as MessageShape<Method<S, K>['output']>;
-      } catch (err) {
-        const budget = remainingBudget();
-        const backoff = RETRY_BACKOFF_MS[attempt - 1];
-        const retriable = err instanceof DependencyUnavailable && err.upstreamCode !== TIMED_OUT && attempt < attempts && backoff !== undefined
-          && (options.ignoreBudget || budget === undefined || budget > backoff + BUDGET_MARGIN_MS * 2);
-        if (!retriable) throw err;
-        await sleep(backoff);
-      }
-    }
+    return withRetries(idempotent, options.ignoreBudget, () => this.once(method, message, options)) as Promise<MessageShape<Method<S, K>['output']>>;
   }
 
   private once(method: DescMethod, request: unknown, options: CallOptions): Promise<unknown> {
-    const budget = options.ignoreBudget ? undefined : remainingBudget();
-    const timeoutMs = Math.floor(Math.min(options.timeoutMs ?? this.timeoutMs, budget === undefined ? Infinity : budget - BUDGET_MARGIN_MS));
+    const timeoutMs = callTimeoutMs(options.timeoutMs ?? this.timeoutMs, options.ignoreBudget);
     if (timeoutMs <= 0) return Promise.reject(new DependencyUnavailable(this.dependency, 'the time budget of the request is used up; not called'));
     return new Promise((resolve, reject) => {
       this.client[method.localName]!(request, { deadline: Date.now() + timeoutMs }, (err, response) => {
