@@ -5,6 +5,7 @@ import { ordersByEmail, outboxOf, reservationsOf } from '../support/data';
 import { grpcurl, paymentsMethodPath, PAYMENTS_SERVICE } from '../support/grpc';
 import { faultHeaders, orderRequest, placeOrder, traceIdOf, uniqueEmail, waitForOrder } from '../support/shop';
 import { stack, stackStatus } from '../support/stack';
+import { auditTraces, describeFindings } from '../support/trace-audit';
 import { rpcSpan } from '../support/traces';
 
 /**
@@ -79,6 +80,13 @@ test('payments stopped: orders fail with 503 and the order id, the breaker opens
 
 test('payments killed with SIGKILL in the middle of a charge: a 503 with the order id, nothing charged, the stock released, and the next order completes', async ({ traces }) => {
   test.setTimeout(120_000);
+  // SIGKILL loses whatever spans payments has not exported yet (the previous test's last order's, say).
+  // An order first, awaited whole: spans leave in the order they ended, so what came before it is out too.
+  const before = await placeOrder<CreatedOrder>(orderRequest({ email: uniqueEmail('before-payments-crash') }));
+  expect(before.status, JSON.stringify(before.body)).toBe(201);
+  expect((await waitForOrder(before.body.id, ['completed', 'failed'], 60_000)).status).toBe('completed');
+  const exported = await auditTraces([before.body.traceId], 30_000);
+  expect(exported.findings, describeFindings(exported.findings)).toEqual([]);
   // The charge is held 3 s inside payments (a route-scoped latency fault) while the process dies.
   const email = uniqueEmail('payments-crash');
   const pid = (await stackStatus()).find((s) => s.name === 'payments')?.pid;
