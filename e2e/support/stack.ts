@@ -1,3 +1,4 @@
+import { Services } from '@hoptrace/contracts';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { AddressMap } from '../../infra/native/src/addresses';
@@ -50,3 +51,7 @@ export async function query<T extends Record<string, unknown>>(database: string,
 export function kafka(clientId: string): Kafka {
   return new Kafka({ clientId, brokers: [hostPort('kafka', 9092)], logLevel: logLevel.NOTHING });
 }
+
+/** payments' gRPC API (hoptrace.payments.v1.Payments) as the host reaches it. */
+export const paymentsGrpcTarget = () => hostPort(Services.payments.name, Services.payments.grpcPort!);
+export const cacheDir = paths.cache;

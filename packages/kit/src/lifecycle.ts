@@ -14,14 +14,19 @@ export interface Startable {
 }
 
 /**
- * What a service is made of. It starts in this order (relay, consumers, HTTP) and stops in the
- * order HTTP, consumers, relay, producer, pool, then flushes telemetry, so that nothing is asked
+ * What a service is made of. It starts in this order (relay, consumers, gRPC, HTTP) and stops in
+ * the order HTTP and gRPC, consumers, relay, producer, pool, then flushes telemetry, so that nothing is asked
  * to work after what it needs has gone.
  */
 export interface ServiceParts {
   logger: Logger;
   /** Served once everything else has started; the first to stop taking work. */
   http: { app: Koa; port: number; details?: Record<string, unknown> };
+  /**
+   * A gRPC server (@hoptrace/grpc's GrpcServer: the kit knows only its start and stop), started
+   * with HTTP and stopped with it, before anything it needs goes.
+   */
+  grpc?: { server: { start(port: number): Promise<number>; stop(): Promise<void> }; port: number };
   /**
    * Started in the background, after the topics exist, retrying until Kafka answers: a service
    * starts, and answers HTTP, while Kafka is down.
@@ -47,8 +52,9 @@ export class ServiceLifecycle {
       await ensureTopics(kafka.client, kafka.topics);
       for (const consumer of kafka.consumers) await consumer.start();
     }, parts.logger, () => lifecycle?.stopping ?? false) : Promise.resolve();
+    if (parts.grpc) await parts.grpc.server.start(parts.grpc.port);
     const server = await listen(parts.http.app, parts.http.port);
-    parts.logger.info({ port: parts.http.port, ...parts.http.details }, `${name} listening`);
+    parts.logger.info({ port: parts.http.port, ...(parts.grpc ? { grpcPort: parts.grpc.port } : {}), ...parts.http.details }, `${name} listening`);
     lifecycle = new ServiceLifecycle(name, parts, server, consumersStarted);
     return lifecycle;
   }
@@ -58,7 +64,7 @@ export class ServiceLifecycle {
     this.stopping = true;
     const { kafka, relay, producer, pool } = this.parts;
     try {
-      await closeServer(this.server);
+      await Promise.all([closeServer(this.server), this.parts.grpc?.server.stop()]);
       await this.consumersStarted;
       // In parallel: each waits out its fetch in flight (up to kafkajs' maxWaitTime, 5 s).
       await Promise.all((kafka?.consumers ?? []).map((consumer) => consumer.stop()));

@@ -25,7 +25,7 @@ void runService(SERVICE, async () => {
   const inventory = new InventoryClient(config.INVENTORY_URL, config.HTTP_TIMEOUT_MS);
   // Per-request injected errors stay out of the breaker's count: one request's fault must not
   // change what other requests see. Global faults and real failures count.
-  const payments = new PaymentsClient(config.PAYMENTS_URL, config.HTTP_TIMEOUT_MS, new CircuitBreaker(Services.payments.name, {
+  const payments = new PaymentsClient(config.PAYMENTS_GRPC_ADDRESS, config.HTTP_TIMEOUT_MS, new CircuitBreaker(Services.payments.name, {
     isFailure: (err) => err instanceof DependencyUnavailable && !isPerRequestFaultCode(err.upstreamCode),
   }));
   const consumerDeps = { kafka: r.kafka, producer: r.producer, store, logger, metrics, admission };

@@ -1,6 +1,6 @@
 import { runCommand } from '../provision/command';
 import { httpOk } from '../wait';
-import { type NativeComponent, type NativeContext, healthUrl, nativeEnv } from './context';
+import { type NativeComponent, type NativeContext, grpcHealthCommand, healthUrl, nativeEnv } from './context';
 
 /**
  * An app service: the compose command (`node --require … services/<name>/dist/main.js`, run from
@@ -8,7 +8,8 @@ import { type NativeComponent, type NativeContext, healthUrl, nativeEnv } from '
  */
 export function createNodeService(ctx: NativeContext): NativeComponent {
   const health = healthUrl(ctx);
-  if (!health) throw new Error(`services.${ctx.service.name}.healthcheck must fetch an http:// URL`);
+  const grpcHealth = grpcHealthCommand(ctx);
+  if (!health && !grpcHealth) throw new Error(`services.${ctx.service.name}.healthcheck must fetch an http:// URL or check a grpc:// target`);
   const [command, ...args] = ctx.service.command;
   if (!command) throw new Error(`services.${ctx.service.name}.command must say how to start it`);
   const env = ctx.service.environment;
@@ -26,6 +27,12 @@ export function createNodeService(ctx: NativeContext): NativeComponent {
     async prepare() {},
     // `node` is the runner's own binary, the pinned Node (node-runtime.ts), not whichever `node` PATH finds.
     launch: () => ({ command: command === 'node' ? process.execPath : command, args, env: nativeEnv(ctx, { NODE_ENV: 'production' }), cwd: ctx.paths.root, stopTimeoutMs: 20_000 }),
-    ready: () => httpOk(health),
+    ready: async () => {
+      if (health) return httpOk(health);
+      const [probe, ...probeArgs] = grpcHealth!;
+      // The compose healthcheck's own command (`node packages/grpc/dist/health-probe.js grpc://…`), run by the pinned Node.
+      await runCommand(probe === 'node' ? process.execPath : probe!, probeArgs, { cwd: ctx.paths.root });
+      return true;
+    },
   };
 }

@@ -1,0 +1,17 @@
+/**
+ * A gRPC health check as a command, for compose's healthcheck (and the native runner, which runs
+ * the same command): `node packages/grpc/dist/health-probe.js grpc://localhost:50051 [service]`
+ * exits 0 when SERVING, 1 otherwise, saying why on stderr. Inside the app image no grpcurl or
+ * grpc_health_probe binary exists; Node and grpc-js do.
+ */
+import { checkGrpcHealth } from './health';
+
+const [target, service = ''] = process.argv.slice(2);
+if (!target) {
+  console.error('usage: health-probe.js grpc://host:port [service]');
+  process.exit(2);
+}
+checkGrpcHealth(target, service).then(() => process.exit(0), (err: Error) => {
+  console.error(err.message);
+  process.exit(1);
+});
