@@ -20,6 +20,7 @@ WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 # Every workspace's manifest: npm ci needs them all to match the lockfile.
 COPY packages/contracts/package.json packages/contracts/
+COPY packages/faults/package.json packages/faults/
 COPY packages/kit/package.json packages/kit/
 COPY packages/telemetry/package.json packages/telemetry/
 COPY packages/traces/package.json packages/traces/
@@ -52,6 +53,7 @@ WORKDIR /app
 # Owned by root and read-only to the node user: the services never write their own code.
 COPY --from=prod-deps /app ./
 COPY --from=build /app/packages/contracts/dist packages/contracts/dist
+COPY --from=build /app/packages/faults/dist packages/faults/dist
 COPY --from=build /app/packages/kit/dist packages/kit/dist
 COPY --from=build /app/packages/telemetry/dist packages/telemetry/dist
 COPY --from=build /app/packages/traces/dist packages/traces/dist

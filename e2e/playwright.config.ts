@@ -1,5 +1,6 @@
 import { defineConfig, devices } from '@playwright/test';
 import { join } from 'node:path';
+import { PLAYWRIGHT_HTML_REPORT, PLAYWRIGHT_JSON_REPORT } from './support/reports';
 import { gatewayUrl } from './support/stack';
 
 /**
@@ -17,8 +18,9 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   timeout: 120_000,
   expect: { timeout: 30_000 },
-  globalTimeout: 10 * 60_000,
-  reporter: [['list'], ['html', { outputFolder: join(__dirname, 'playwright-report'), open: 'never' }]],
+  globalTimeout: 15 * 60_000,
+  // list for the terminal, HTML for people (a failed test carries its trace tree), JSON for npm test's counts.
+  reporter: [['list'], ['html', { outputFolder: PLAYWRIGHT_HTML_REPORT, open: 'never' }], ['json', { outputFile: PLAYWRIGHT_JSON_REPORT }]],
   use: {
     ...devices['Desktop Chrome'],
     baseURL: gatewayUrl,

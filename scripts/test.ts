@@ -3,7 +3,7 @@
  * against the native stack, which it starts (from empty data) and stops itself.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { callControl, controlSocket } from '../infra/native/src/control';
@@ -14,6 +14,8 @@ import { ensureDebianPackages } from '../infra/native/src/provision/debian';
 import { ensureHadolint, HADOLINT_VERSION } from '../infra/native/src/provision/hadolint';
 import type { Status } from '../infra/native/src/supervisor';
 import { waitFor } from '../infra/native/src/wait';
+import { PLAYWRIGHT_JSON_REPORT } from '../e2e/support/reports';
+import { playwrightCounts } from './test-run/playwright-counts';
 
 // The Jaeger UI build next to the checkout, when there (GitHub, its usual source, may be out of reach).
 const vendoredJaegerUi = '../shared/vendor/jaeger-ui-assets-v1.76.0.tar.gz';
@@ -48,25 +50,36 @@ function run(command: string, args: string[]): number {
   return spawnSync(command, args, { cwd: root, stdio: 'inherit' }).status ?? 1;
 }
 
-/** Runs files with node's test runner: spec output here, TAP to a file to count the results. */
+/**
+ * Runs files with node's test runner: spec output here, and the counts from its event stream
+ * (scripts/test-run/node-test-counts.mts) to a file.
+ */
 function nodeTests(label: string, files: string[], extra: string[] = []): boolean {
   if (files.length === 0) return true;
   log(`${label}: ${files.map((f) => relative(root, f)).join(', ')}`);
   mkdirSync(reports, { recursive: true });
-  const tap = join(reports, `${label.replace(/\W+/g, '-')}.tap`);
-  const status = run(process.execPath, ['--import', 'tsx', '--test', ...extra,
-    '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files]);
-  const text = readFileSync(tap, 'utf8');
-  const count = (name: string) => Number(new RegExp(`^# ${name} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
-  totals.passed += count('pass');
-  totals.failed += count('fail') + count('cancelled');
-  if (status !== 0 && count('fail') + count('cancelled') === 0) totals.failed += 1; // a crash before any test ran
+  const countsFile = join(reports, `${label.replace(/\W+/g, '-')}.json`);
+  const status = run(process.execPath, ['--import', 'tsx', '--test', ...extra, '--test-reporter=spec', '--test-reporter-destination=stdout',
+    '--test-reporter=./scripts/test-run/node-test-counts.mts', `--test-reporter-destination=${countsFile}`, ...files]);
+  const counts = readCounts(countsFile);
+  totals.passed += counts.passed;
+  totals.failed += counts.failed;
+  // The runner exited non-zero without a failed test to show for it (it could not run at all).
+  if (status !== 0 && counts.failed === 0) totals.failed += 1;
   return status === 0;
 }
 
+function readCounts(file: string): { passed: number; failed: number } {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as { passed: number; failed: number };
+  } catch {
+    return { passed: 0, failed: 0 };
+  }
+}
+
 /**
- * The Playwright suite (Chromium from Debian; installed here when missing, as root). Its list
- * reporter's summary lines give the counts.
+ * The Playwright suite (Chromium from Debian; installed here when missing, as root). Its JSON
+ * reporter's stats give the counts.
  */
 async function playwright(): Promise<boolean> {
   const config = 'e2e/playwright.config.ts';
@@ -79,14 +92,18 @@ async function playwright(): Promise<boolean> {
     return false;
   }
   log(`end-to-end tests: npx playwright test -c ${config} (HTML report in e2e/playwright-report/)`);
-  const child = spawn('npx', ['playwright', 'test', '-c', config], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, CI: process.env.CI ?? '' } });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => { process.stdout.write(chunk); output = (output + chunk.toString()).slice(-20_000); });
+  const jsonReport = PLAYWRIGHT_JSON_REPORT;
+  rmSync(jsonReport, { force: true });
+  const child = spawn('npx', ['playwright', 'test', '-c', config], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, CI: process.env.CI ?? '' } });
   const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-  const count = (word: string) => Number(new RegExp(`^\\s*(\\d+) ${word}`, 'm').exec(output)?.[1] ?? 0);
-  totals.passed += count('passed');
-  const failed = count('failed') + count('flaky') + count('interrupted') + count('did not run');
-  totals.failed += failed || (code === 0 ? 0 : 1);
+  let counts = { passed: 0, failed: 0 };
+  try {
+    counts = playwrightCounts(JSON.parse(readFileSync(jsonReport, 'utf8')));
+  } catch (err) {
+    console.log(`[test] no Playwright JSON report (${(err as Error).message})`);
+  }
+  totals.passed += counts.passed;
+  totals.failed += counts.failed || (code === 0 ? 0 : 1);
   return code === 0;
 }
 

@@ -1,13 +1,14 @@
-import { FAULT_KINDS, SERVICE_NAMES, Topics, type CreatedOrder } from '@hoptrace/contracts';
+import { FAULT_KINDS, SERVICE_NAMES, Services, Topics, type CreatedOrder, type ServiceName } from '@hoptrace/contracts';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { test } from 'node:test';
-import { notificationCount, readTopic, shipmentCount } from '../support/data';
-import { GATEWAY_EXTRA_PATHS, HTTP_METHODS, isUntraced, routesOf, SERVICE_PORTS } from '../support/routes';
+import { notificationCount, orderIdsOfTrace, outboxHeadersOf, readTopic, shipmentCount } from '../support/data';
+import { GATEWAY_EXTRA_PATHS, HTTP_METHODS, isUntraced, routesOf } from '../support/routes';
 import { api, APPROVED_CARD, clientParentEmail, orderRequest, uniqueEmail, waitForOrder } from '../support/shop';
 import { rawRequest, strangerAddress } from '../support/raw-http';
-import { hostPort, kafka, query, stackStatus } from '../support/stack';
+import { hostPort, kafka, stackStatus } from '../support/stack';
 import { fetchTrace, injectedFaults } from '../support/traces';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * No stranger's `hoptrace.fault.*` baggage takes effect anywhere: every route of every service
@@ -25,7 +26,7 @@ const SLOW_MS = 2500;
 interface Sent { what: string; traceId: string; traced: boolean }
 
 /** One request as a stranger: no token, from a loopback address of its own (never rate limited). */
-async function send(service: string, method: string, path: string, baggage: string, body?: unknown, extra: Record<string, string> = {}): Promise<Sent & { status: number; ms: number }> {
+async function send(service: ServiceName, method: string, path: string, baggage: string, body?: unknown, extra: Record<string, string> = {}): Promise<Sent & { status: number; ms: number }> {
   const traceId = randomBytes(16).toString('hex');
   const what = `${method} ${service}${path} [${baggage.split(',')[0]}]`;
   const withBody = body !== undefined && method !== 'GET' && method !== 'HEAD';
@@ -42,8 +43,8 @@ async function send(service: string, method: string, path: string, baggage: stri
   }
 }
 
-const addressOf = (service: string) => hostPort(service, SERVICE_PORTS[service]!).split(':')[0]!;
-const portOf = (service: string) => Number(hostPort(service, SERVICE_PORTS[service]!).split(':')[1]);
+const addressOf = (service: ServiceName) => hostPort(service, Services[service].port).split(':')[0]!;
+const portOf = (service: ServiceName) => Number(hostPort(service, Services[service].port).split(':')[1]);
 
 const pids = async () => new Map((await stackStatus()).map((s) => [s.name, s.pid]));
 
@@ -59,7 +60,7 @@ async function assertNoFaultInTraces(sent: Sent[]): Promise<void> {
       for (const span of trace.spans) assert.ok(!JSON.stringify(span.attributes).includes('hoptrace.fault.sig'), `${s.what}: the signature shows on span ${span.name}`);
       pending.delete(id);
     }
-    if (pending.size) await new Promise((r) => setTimeout(r, 1000));
+    if (pending.size) await sleep(1000);
   }
   assert.equal(pending.size, 0, `traces never reached Jaeger: ${[...pending.values()].slice(0, 5).map((s) => s.what).join('; ')}`);
 }
@@ -81,8 +82,8 @@ test('every gateway route and path, every method, every fault kind: a stranger\'
         sent.push(res);
         if (method === 'POST' && path === '/api/orders') {
           assert.equal(res.status, 201, `${res.what}: the order is placed`);
-          const mine = await query<{ id: string }>('orders', 'SELECT id FROM orders WHERE trace_id = $1', [res.traceId]);
-          placed.push(...mine.map((r) => r.id));
+          const mine = await orderIdsOfTrace(res.traceId);
+          placed.push(...mine);
         }
       }
     }
@@ -93,9 +94,9 @@ test('every gateway route and path, every method, every fault kind: a stranger\'
     const done = await waitForOrder(id, ['completed', 'failed'], 60_000);
     assert.equal(done.status, 'completed', `order ${id}: ${done.failureReason}`);
     // What orders stored for the relay is what travels on over Kafka: no fault entry in it.
-    const [row] = await query<{ headers: Record<string, string> }>('orders', 'SELECT headers FROM outbox WHERE message_key = $1', [id]);
-    assert.ok(row, `outbox row of ${id}`);
-    assert.ok(!(row.headers.baggage ?? '').includes('hoptrace.fault'), `outbox headers of ${id}: ${row.headers.baggage}`);
+    const headers = await outboxHeadersOf(id);
+    assert.ok(headers, `outbox row of ${id}`);
+    assert.ok(!(headers.baggage ?? '').includes('hoptrace.fault'), `outbox headers of ${id}: ${headers.baggage}`);
   }
   await assertNoFaultInTraces(sent);
   assert.deepEqual(await pids(), before, 'no process restarted');

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { FUZZ_SEED, nastyNumber, nastyString, runs } from '../support/fuzz';
 import { api, orderRequest, uniqueEmail, waitForOrder } from '../support/shop';
 import { hostPort, kafka, stackStatus } from '../support/stack';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * Property-based, for every consumer: messages produced straight to the topics by anyone (random
@@ -84,7 +85,7 @@ async function waitForOffsets(ends: Map<string, Map<number, bigint>>, timeoutMs:
           }
         }
       }
-      if (behind.length) await new Promise((r) => setTimeout(r, 500));
+      if (behind.length) await sleep(500);
     } while (behind.length && Date.now() < deadline);
   } finally {
     await admin.disconnect();

@@ -2,7 +2,7 @@ import type { CreatedOrder, ErrorBody, Notification } from '@hoptrace/contracts'
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { api, DECLINED_CARD, orderRequest, products, waitForOrder } from '../support/shop';
-import { query } from '../support/stack';
+import { chargeIdOf, outboxOf, reservationsOf, shipmentCount } from '../support/data';
 
 test('an order placed through the gateway travels every hop to completed', async () => {
   const res = await api<CreatedOrder>('POST', '/api/orders', orderRequest({ email: 'grace@example.com', items: [{ sku: 'TEE-SPAN', quantity: 2 }] }));
@@ -21,8 +21,8 @@ test('an order placed through the gateway travels every hop to completed', async
   assert.equal(sent.status, 200);
   assert.equal(sent.body.length, 1);
   assert.equal(sent.body[0]!.to, 'grace@example.com');
-  assert.deepEqual(await query('fulfillment', 'SELECT count(*)::int AS n FROM shipments WHERE order_id = $1', [order.id]), [{ n: 1 }]);
-  assert.deepEqual(await query('inventory', 'SELECT status FROM reservations WHERE order_id = $1', [order.id]), [{ status: 'committed' }]);
+  assert.equal(await shipmentCount(order.id), 1);
+  assert.deepEqual(await reservationsOf(order.id), [{ status: 'committed' }]);
 });
 
 test('a declined card fails the order with 402, releases the stock and publishes nothing', async () => {
@@ -34,8 +34,8 @@ test('a declined card fails the order with 402, releases the stock and publishes
   const order = await waitForOrder(res.body.orderId!, ['failed']);
   assert.match(order.failureReason ?? '', /^payment declined: card_declined/);
   assert.equal((await products()).get('CAP-KAFKA')!.stock, before);
-  assert.deepEqual(await query('orders', 'SELECT count(*)::int AS n FROM outbox WHERE message_key = $1', [order.id]), [{ n: 0 }]);
-  assert.deepEqual(await query('inventory', 'SELECT status FROM reservations WHERE order_id = $1', [order.id]), [{ status: 'released' }]);
+  assert.deepEqual(await outboxOf(order.id), [], 'nothing to publish');
+  assert.deepEqual(await reservationsOf(order.id), [{ status: 'released' }]);
 });
 
 test('too little stock is a 409 naming the line, and nothing is charged', async () => {
@@ -46,7 +46,7 @@ test('too little stock is a 409 naming the line, and nothing is charged', async 
   assert.ok(res.body.error.fields?.['items.0.quantity']);
   const order = await waitForOrder(res.body.orderId!, ['failed']);
   assert.match(order.failureReason ?? '', /^stock unavailable/);
-  assert.deepEqual(await query('orders', 'SELECT charge_id FROM orders WHERE id = $1', [order.id]), [{ charge_id: null }]);
+  assert.equal(await chargeIdOf(order.id), null);
 });
 
 test('bad input is a 400 or 422 naming the field, never a 500', async () => {

@@ -1,7 +1,9 @@
-import { DlqHeaders, dlqOf, Topics, type CreatedOrder } from '@hoptrace/contracts';
+import { DlqHeaders, dlqOf, KAFKA_HOPS, TOPICS, Topics, type CreatedOrder } from '@hoptrace/contracts';
+import { randomUUID } from 'node:crypto';
 import { expect, test } from '../support/fixtures';
 import { notificationCount, outboxOf, readTopic, shipmentCount } from '../support/data';
 import { faultHeaders, orderRequest, placeOrder, uniqueEmail, waitForOrder } from '../support/shop';
+import { kafka } from '../support/stack';
 
 const PLACED_DLQ = dlqOf(Topics.orderPlaced);
 const send = (service: string, topic: string) => ({ service, name: `send ${topic}`, kind: 'producer' as const });
@@ -95,5 +97,41 @@ test.describe('dead letters', () => {
     gapsMs.forEach((gap, i) => expect(gap, `gap after attempt ${i + 1}: ${gapsMs.join(', ')} ms`).toBeGreaterThanOrEqual(200 * 2 ** i * 0.9));
     await expect(trace).toHaveAncestor(send('fulfillment', PLACED_DLQ), processing('fulfillment', Topics.orderPlaced));
     expect(await shipmentCount(order.id)).toBe(0);
+  });
+
+  test('a malformed message produced straight to each topic lands in its dead-letter topic at once, headers kept, and the consumers keep going', async () => {
+    const producer = kafka('poison-test').producer();
+    await producer.connect();
+    const sent = new Map(TOPICS.map((topic) => [topic, { notJson: randomUUID(), wrongShape: randomUUID() }]));
+    try {
+      for (const [topic, keys] of sent) {
+        await producer.send({
+          topic,
+          messages: [
+            { key: keys.notJson, value: '{not json', headers: { 'test-marker': 'kept' } },
+            { key: keys.wrongShape, value: JSON.stringify({ type: 'OrderPlaced', eventId: 'nope', schemaVersion: 7 }) },
+          ],
+        });
+      }
+    } finally {
+      await producer.disconnect();
+    }
+    for (const [topic, { notJson, wrongShape }] of sent) {
+      // Once by each consumer group that reads the topic (their group ids are the services' names),
+      // each in its own time: read again until all of them are there.
+      const consumers = [...KAFKA_HOPS.find((hop) => hop.topic === topic)!.consumers].sort();
+      let dead: Awaited<ReturnType<typeof readTopic>> = [];
+      const byConsumer = async () => {
+        dead = await readTopic(dlqOf(topic), [notJson, wrongShape]);
+        return dead.filter((m) => m.key === notJson).map((m) => m.headers[DlqHeaders.consumer]).sort();
+      };
+      await expect.poll(byConsumer, { message: `${topic}: dead-lettered once by each consumer`, timeout: 30_000 }).toEqual(consumers);
+      for (const m of dead.filter((d) => d.key === notJson)) {
+        expect(m.headers).toMatchObject({ [DlqHeaders.error]: 'value is not JSON', [DlqHeaders.attempts]: '0', [DlqHeaders.originalTopic]: topic, 'test-marker': 'kept' });
+      }
+      expect(dead.find((m) => m.key === wrongShape)!.headers[DlqHeaders.error]).toMatch(/schema/);
+    }
+    const after = await placePaidOrder({}, 'after-poison');
+    expect((await waitForOrder(after.id, ['completed', 'failed'])).status, 'the consumers kept going').toBe('completed');
   });
 });

@@ -2,8 +2,8 @@ import { expect, test } from '../support/fixtures';
 import { outboxOf, reservationsOf, stockOf } from '../support/data';
 import { faultHeaders, uniqueEmail, waitForOrder } from '../support/shop';
 import { Storefront } from '../support/storefront';
-import { isError } from '@hoptrace/traces';
-import { chainOf, injectedFaults, matchSpans } from '../support/traces';
+import { ancestors, isError } from '@hoptrace/traces';
+import { injectedFaults, matchSpans } from '../support/traces';
 
 // CAP-KAFKA is this spec's own: no other spec orders it, so its stock can be compared exactly.
 const SKU = 'CAP-KAFKA';
@@ -53,7 +53,7 @@ test('when payments fails, the shopper is told the shop is unavailable, the orde
   // The fault sits in (or just under) each failed payments server span, and every one of them hangs
   // from orders' request, the gateway's request and the browser's submit.
   for (const span of matchSpans(trace, fault)) {
-    expect([span, ...chainOf(trace, span)].some((s) => s.service === 'payments' && s.kind === 'server' && isError(s)),
+    expect([span, ...ancestors(trace, span)].some((s) => s.service === 'payments' && s.kind === 'server' && isError(s)),
       `${span.name} with fault.injected is in a payments server span with status ERROR`).toBe(true);
   }
   await expect(trace).toHaveAncestor(fault, { service: 'orders', kind: 'client', status: 'ERROR' });

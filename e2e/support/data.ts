@@ -3,7 +3,8 @@ import { kafka, query } from './stack';
 
 /**
  * What the databases and topics hold for an order: the "no order lost, nothing twice" half of
- * every scenario. Each function reads one owner's data; the specs decide what it should be.
+ * every scenario. Each function reads one owner's data; the tests decide what it should be. The
+ * one place tests know the services' schemas.
  */
 
 export interface OutboxRow { topic: string; sent: boolean }
@@ -13,14 +14,37 @@ export interface OrderRow { id: string; status: string; failure_reason: string |
 export const outboxOf = (orderId: string) =>
   query<OutboxRow & Record<string, unknown>>('orders', 'SELECT topic, sent_at IS NOT NULL AS sent FROM outbox WHERE message_key = $1', [orderId]);
 
+/** The event id of the order's OrderPlaced (its outbox row), which the message on the topic carries. */
+export const placedEventIdOf = async (orderId: string) =>
+  (await query<{ event_id: string }>('orders', 'SELECT event_id FROM outbox WHERE message_key = $1', [orderId]))[0]?.event_id;
+
+/** The trace context the order's outbox row keeps for the relay (traceparent, baggage). */
+export const outboxHeadersOf = async (orderId: string) =>
+  (await query<{ headers: Record<string, string> }>('orders', 'SELECT headers FROM outbox WHERE message_key = $1', [orderId]))[0]?.headers;
+
+export const chargeIdOf = async (orderId: string) =>
+  (await query<{ charge_id: string | null }>('orders', 'SELECT charge_id FROM orders WHERE id = $1', [orderId]))[0]?.charge_id;
+
+export const orderIdsOfTrace = async (traceId: string) =>
+  (await query<{ id: string }>('orders', 'SELECT id FROM orders WHERE trace_id = $1', [traceId])).map((r) => r.id);
+
+/** Every order created since `since`: its trace, its status and the domain of its address. */
+export const ordersSince = async (since: Date) =>
+  (await query<{ trace_id: string; status: string; domain: string }>('orders', "SELECT trace_id, status, split_part(email, '@', 2) AS domain FROM orders WHERE created_at >= $1", [since]))
+    .map((r) => ({ traceId: r.trace_id, status: r.status, domain: r.domain }));
+
+/** Reservations inventory created in a time window (none while the orders database was down). */
+export const reservationsCreatedBetween = async (from: Date, to: Date) =>
+  (await query<{ n: number }>('inventory', 'SELECT count(*)::int AS n FROM reservations WHERE created_at BETWEEN $1 AND $2', [from, to]))[0]!.n;
+
 export const reservationsOf = (orderId: string) =>
   query<ReservationRow & Record<string, unknown>>('inventory', 'SELECT status FROM reservations WHERE order_id = $1', [orderId]);
 
 export const ordersByEmail = (email: string) =>
   query<OrderRow & Record<string, unknown>>('orders', 'SELECT id, status, failure_reason, trace_id FROM orders WHERE email = $1', [email]);
 
-export const shipmentCount = async (orderId: string) =>
-  (await query<{ n: number }>('fulfillment', 'SELECT count(*)::int AS n FROM shipments WHERE order_id = $1', [orderId]))[0]!.n;
+export const shipmentCount = async (...orderIds: string[]) =>
+  (await query<{ n: number }>('fulfillment', 'SELECT count(*)::int AS n FROM shipments WHERE order_id = ANY($1)', [orderIds]))[0]!.n;
 
 export const notificationCount = async (orderId: string) =>
   (await query<{ n: number }>('notifications', 'SELECT count(*)::int AS n FROM notifications WHERE order_id = $1', [orderId]))[0]!.n;

@@ -1,13 +1,16 @@
-import { FaultAdmission, servedRoutes } from '@hoptrace/kit';
+import { Services, type ServiceName } from '@hoptrace/contracts';
+import { FaultAdmission, FaultRules } from '@hoptrace/faults';
+import { servedRoutes } from '@hoptrace/kit';
+import { untracedPaths } from '@hoptrace/telemetry';
 import pino from 'pino';
 import { buildApp as gatewayApp } from '../../services/gateway/src/app';
-import { FaultRules } from '../../services/gateway/src/fault-rules';
 import { buildApp as ordersApp } from '../../services/orders/src/app';
 import { buildApp as inventoryApp } from '../../services/inventory/src/app';
 import { buildApp as paymentsApp } from '../../services/payments/src/app';
 import { buildApp as fulfillmentApp } from '../../services/fulfillment/src/app';
 import { buildApp as notificationsApp } from '../../services/notifications/src/app';
 import type Koa from 'koa';
+import { composeEnvironment } from './stack';
 
 /**
  * The routes each service serves, read from the app itself (its router's stack, built here with
@@ -15,25 +18,25 @@ import type Koa from 'koa';
  */
 const none = {} as never;
 const faults = new FaultAdmission('inert-token-for-reading-routes');
+const hooks = {};
 const logger = pino({ level: 'silent' });
 
-const apps: Record<string, () => Koa> = {
+const apps: Record<ServiceName, () => Koa> = {
   gateway: () => gatewayApp({
     inventory: none, orders: none, notifications: none, logger, readiness: [], storefrontDir: '/nonexistent', jaegerUiUrl: 'http://127.0.0.1/',
     jaeger: none, collectorTracesUrl: 'http://127.0.0.1/', adminToken: 'inert-token-for-reading-routes', faults, faultRules: new FaultRules(),
     requestBudgetMs: 1000, w3cHarness: true,
   }),
-  orders: () => ordersApp({ store: none, placeOrderDeps: none, logger, readiness: [], faults }),
-  inventory: () => inventoryApp({ store: none, logger, readiness: [], faults }),
-  payments: () => paymentsApp({ ledger: none, logger, faults }),
-  fulfillment: () => fulfillmentApp({ logger, readiness: [], faults }),
-  notifications: () => notificationsApp({ store: none, logger, readiness: [], faults }),
+  orders: () => ordersApp({ store: none, placeOrderDeps: none, logger, readiness: [], hooks }),
+  inventory: () => inventoryApp({ store: none, logger, readiness: [], hooks }),
+  payments: () => paymentsApp({ ledger: none, logger, hooks }),
+  fulfillment: () => fulfillmentApp({ logger, readiness: [], hooks }),
+  notifications: () => notificationsApp({ store: none, logger, readiness: [], hooks }),
 };
 
-export const SERVICE_PORTS: Record<string, number> = { gateway: 8080, orders: 8081, inventory: 8082, payments: 8083, fulfillment: 8084, notifications: 8085 };
 
 /** Route patterns with each parameter filled in by `id`. */
-export function routesOf(service: string, id: string): { path: string; methods: string[] }[] {
+export function routesOf(service: ServiceName, id: string): { path: string; methods: string[] }[] {
   return servedRoutes(apps[service]!()).map((r) => ({ path: r.path.replace(/:[a-zA-Z]+/g, id), methods: r.methods }));
 }
 
@@ -43,5 +46,5 @@ export const GATEWAY_EXTRA_PATHS = (id: string) => ['/', '/chaos', `/orders/${id
 
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
-/** Paths the telemetry preload does not trace (probes, scrapes, the relay, the trace read-back). */
-export const isUntraced = (path: string) => /^\/(healthz|readyz|metrics|otlp\/)|^\/api\/orders\/[^/]+\/trace$/.test(path);
+/** Paths the telemetry preload does not trace, as compose configures it (HOPTRACE_UNTRACED_PATHS). */
+export const isUntraced = untracedPaths(composeEnvironment('gateway').HOPTRACE_UNTRACED_PATHS);

@@ -2,6 +2,7 @@ import type { CreatedOrder, CreateOrderRequest, OrderStatus, OrderView, Product 
 import { readAdminToken } from '../../infra/native/src/admin-token';
 import { resolvePaths } from '../../infra/native/src/paths';
 import { gatewayUrl } from './stack';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** The public API, as a client of the shop uses it. */
 export interface ApiResponse<T = unknown> {
@@ -51,7 +52,7 @@ export async function waitForOrder(id: string, statuses: OrderStatus[], timeoutM
       last = res.body;
       if (statuses.includes(last.status)) return last;
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
   }
   throw new Error(`order ${id} did not reach ${statuses.join('/')} within ${timeoutMs / 1000} s (last status: ${last?.status ?? 'unknown'}${last?.failureReason ? `, ${last.failureReason}` : ''})`);
 }

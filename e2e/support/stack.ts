@@ -16,6 +16,9 @@ const { services } = loadComposeForAddresses(paths.compose, paths.root);
 const addresses = new AddressMap(services);
 const socket = controlSocket(paths);
 
+/** A service's environment as docker-compose.yml gives it (x-otel included). */
+export const composeEnvironment = (service: string): Record<string, string> => services.find((s) => s.name === service)?.environment ?? {};
+
 export const hostPort = (service: string, containerPort: number) => `${addresses.host}:${addresses.port(service, containerPort)}`;
 export const gatewayUrl = process.env.HOPTRACE_GATEWAY_URL ?? `http://${hostPort('gateway', 8080)}`;
 export const jaegerQueryUrl = process.env.JAEGER_QUERY_URL ?? `http://${hostPort('jaeger', 16686)}`;

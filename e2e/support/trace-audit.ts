@@ -1,5 +1,5 @@
-import { fromJaeger, JaegerClient, runChecks, type Finding, type Trace } from '@hoptrace/traces';
-import { jaegerQueryUrl } from './stack';
+import { fromJaeger, pollUntil, runChecks, type Finding, type Trace } from '@hoptrace/traces';
+import { jaeger } from './traces';
 
 /**
  * trace:check's checks over a set of traces, waiting (with a deadline) for late spans: services
@@ -7,9 +7,7 @@ import { jaegerQueryUrl } from './stack';
  * Returns the findings that remain at the deadline; none means every trace is whole.
  */
 export async function auditTraces(traceIds: string[], timeoutMs = 60_000): Promise<{ traces: Trace[]; findings: Finding[] }> {
-  const jaeger = new JaegerClient({ baseUrl: jaegerQueryUrl });
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  const read = async () => {
     const traces: Trace[] = [];
     const missing: string[] = [];
     for (let i = 0; i < traceIds.length; i += 20) {
@@ -20,9 +18,9 @@ export async function auditTraces(traceIds: string[], timeoutMs = 60_000): Promi
       ...missing.map((traceId) => ({ check: 'missing-service', traceId, message: 'trace not found in Jaeger' }) as Finding),
       ...runChecks(traces),
     ];
-    if (findings.length === 0 || Date.now() > deadline) return { traces, findings };
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
+    return { traces, findings };
+  };
+  return (await pollUntil(read, ({ findings }) => findings.length === 0, { timeoutMs, intervalMs: 1000 })).value;
 }
 
 export function describeFindings(findings: Finding[], max = 25): string {

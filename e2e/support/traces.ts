@@ -1,7 +1,7 @@
 import { expect as baseExpect } from '@playwright/test';
-import { Topics } from '@hoptrace/contracts';
+import { KAFKA_HOPS, SERVICE_NAMES } from '@hoptrace/contracts';
 import {
-  findSpans, formatTree, fromJaeger, isAncestor, isError, JaegerClient, orphans, servicesOf,
+  ancestors, findSpans, formatTree, fromJaeger, isAncestor, isError, JaegerClient, orphans, servicesOf,
   type AttributeValue, type JaegerTrace, type SpanEvent, type SpanKind, type Trace, type TraceSpan,
 } from '@hoptrace/traces';
 import { jaegerQueryUrl } from './stack';
@@ -12,13 +12,9 @@ import { jaegerQueryUrl } from './stack';
  */
 
 export const jaeger = new JaegerClient({ baseUrl: jaegerQueryUrl, timeoutMs: 10_000 });
-export const SERVICES = ['gateway', 'orders', 'inventory', 'payments', 'fulfillment', 'notifications'] as const;
-/** The Kafka hops of a completed order: who sends each topic and who processes it. */
-export const KAFKA_HOPS = [
-  { topic: Topics.orderPlaced, producer: 'orders', consumers: ['fulfillment'] },
-  { topic: Topics.orderShipped, producer: 'fulfillment', consumers: ['notifications', 'orders'] },
-  { topic: Topics.orderNotified, producer: 'notifications', consumers: ['orders'] },
-] as const;
+/** Every service of an order's trace, and the Kafka hops between them (from the service descriptors). */
+export const SERVICES = SERVICE_NAMES;
+export { KAFKA_HOPS };
 
 export type { Trace, TraceSpan };
 
@@ -85,17 +81,6 @@ export function injectedFaults(trace: Trace): { span: TraceSpan; kind: string; t
   })));
 }
 
-/** The chain from a span up to its root, nearest first, as "service name" strings (for messages). */
-export function chainOf(trace: Trace, span: TraceSpan): TraceSpan[] {
-  const byId = new Map(trace.spans.map((s) => [s.spanId, s]));
-  const chain: TraceSpan[] = [];
-  for (let parent = span.parentSpanId && byId.get(span.parentSpanId); parent; parent = parent.parentSpanId ? byId.get(parent.parentSpanId) : undefined) {
-    if (chain.includes(parent)) break;
-    chain.push(parent);
-  }
-  return chain;
-}
-
 export interface TraceExpectation {
   /** Shown in the timeout message: what the trace was waiting for, e.g. "the order to complete". */
   describe: string;
@@ -136,33 +121,21 @@ export class TraceTimeout extends Error {
  */
 export async function waitForTrace(traceId: string, expectation: TraceExpectation): Promise<Trace> {
   const { timeoutMs = 60_000, settleMs = 3_000 } = expectation;
-  const deadline = Date.now() + timeoutMs;
-  let trace: Trace | undefined;
-  let lastCount = -1;
-  let stableSince = Date.now();
   let lastError: Error | undefined;
-  for (;;) {
-    try {
-      trace = await fetchTrace(traceId);
-      lastError = undefined;
-    } catch (err) {
-      lastError = err as Error; // Jaeger restarting: keep polling until the deadline
-    }
-    const count = trace?.spans.length ?? -1;
-    if (count !== lastCount) {
-      lastCount = count;
-      stableSince = Date.now();
-    }
-    const missing = missingFrom(trace, expectation);
-    if (missing.length === 0 && Date.now() - stableSince >= settleMs) return trace!;
-    if (Date.now() >= deadline) {
-      const reason = missing.length ? `still missing:\n  - ${missing.join('\n  - ')}` : `its span count was still changing (${count} spans)`;
-      throw new TraceTimeout(
-        `trace ${traceId} did not reach "${expectation.describe}" within ${timeoutMs / 1000} s; ${reason}`
-        + `${lastError ? `\nlast Jaeger error: ${lastError.message}` : ''}${trace ? `\n${formatTree(trace)}` : ''}`, trace);
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  let met = false;
+  const raw = await jaeger.waitForTrace(traceId, timeoutMs, {
+    settleMs,
+    isComplete: (t) => (met = missingFrom(fromJaeger(t), expectation).length === 0),
+    // Jaeger restarting: keep polling until the deadline.
+    onError: (err) => { lastError = err; },
+  });
+  const trace = raw && fromJaeger(raw);
+  if (met && trace) return trace;
+  const missing = missingFrom(trace, expectation);
+  const reason = missing.length ? `still missing:\n  - ${missing.join('\n  - ')}` : `its span count was still changing (${trace?.spans.length ?? 0} spans)`;
+  throw new TraceTimeout(
+    `trace ${traceId} did not reach "${expectation.describe}" within ${timeoutMs / 1000} s; ${reason}`
+    + `${lastError ? `\nlast Jaeger error: ${lastError.message}` : ''}${trace ? `\n${formatTree(trace)}` : ''}`, trace);
 }
 
 /**
@@ -232,7 +205,7 @@ export const expect = baseExpect.extend({
       message: () => below.length === 0
         ? `expected trace ${trace.traceId} to have a span ${describeMatch(descendant)}; there is none\n${tree(trace)}`
         : `expected every span ${describeMatch(descendant)} to descend from a span ${describeMatch(ancestor)} (${above.length} such spans); `
-          + `${unparented.length} do not: ${unparented.map((s) => `${spanLabel(s)} under ${chainOf(trace, s).map(spanLabel).join(' ← ') || 'nothing'}`).join('; ')}\n${tree(trace)}`,
+          + `${unparented.length} do not: ${unparented.map((s) => `${spanLabel(s)} under ${ancestors(trace, s).map(spanLabel).join(' ← ') || 'nothing'}`).join('; ')}\n${tree(trace)}`,
     };
   },
 });

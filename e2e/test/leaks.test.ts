@@ -19,3 +19,10 @@ test('ids, timestamps and Debian\'s build address are not leaks', () => {
   assert.match(leaksInLine('{"note":"4242424242424242"}', TOKEN) ?? '', /card number/, 'the same digits elsewhere are a card number');
   assert.equal(leaksInLine('build_context="(go=go1.19.8, user=team+pkg-go@tracker.debian.org)"', TOKEN), undefined);
 });
+
+test('Node\'s negative-timeout warning is the runtime\'s number, not a card; a card in another line still is one', () => {
+  // -1796127798470 passes the Luhn check: it appeared in orders.log as kafkajs' warning on Node 24.
+  assert.equal(leaksInLine('(node:2697) TimeoutNegativeWarning: -1796127798470 is a negative number.', 'token-of-the-run'), undefined);
+  assert.equal(leaksInLine('(node:2697) TimeoutNegativeWarning: -1796127798470 is a negative number. card 4242424242424242', 'token-of-the-run'), 'a card number (under "line")');
+  assert.equal(leaksInLine('paid with 4242424242424242', 'token-of-the-run'), 'a card number (under "line")');
+});

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { SERVICE_LIST } from '@hoptrace/contracts';
 import { parse } from 'yaml';
 import { AddressMap } from '../src/addresses';
 import { loadCompose, startOrder } from '../src/compose';
@@ -65,5 +66,15 @@ test('app services run the image the one Dockerfile builds', () => {
   assert.deepEqual(builders.map((b) => b.name), ['app-init'], 'one service builds the app image (compose-go.test.ts checks the rest)');
   for (const s of services.filter((x) => x.native?.kind === 'node')) {
     assert.equal(s.image, builders[0]!.image, `${s.name} must run the image built from the repo's Dockerfile`);
+  }
+});
+
+test('every service of the contracts runs in compose under its own name, on the ports its descriptor gives', () => {
+  for (const d of SERVICE_LIST) {
+    const s = services.find((c) => c.name === d.name);
+    assert.ok(s, `compose has no service ${d.name}`);
+    assert.equal(s.environment.OTEL_SERVICE_NAME, d.name, `${d.name}: OTEL_SERVICE_NAME`);
+    assert.equal(s.environment.PORT, String(d.port), `${d.name}: PORT`);
+    assert.equal(s.environment.OTEL_EXPORTER_PROMETHEUS_PORT, String(d.metricsPort), `${d.name}: OTEL_EXPORTER_PROMETHEUS_PORT`);
   }
 });

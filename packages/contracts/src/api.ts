@@ -2,6 +2,12 @@ import { z } from 'zod';
 
 /** Public API bodies (gateway) and the internal ones behind them. */
 
+/** An id in UUID form (8-4-4-4-12 hex digits, any version): order, reservation, charge and event ids. */
+export const Uuid = z.guid();
+export const isUuid = (value: unknown): value is string => Uuid.safeParse(value).success;
+/** The same shape, to find ids inside a text (the personal-data scan blanks them). */
+export const UUID_IN_TEXT = new RegExp(`\\b${z.regexes.guid.source.slice(2, -2)}\\b`, 'g');
+
 export const Sku = z.string().regex(/^[A-Z0-9][A-Z0-9-]{1,31}$/, 'a catalogue SKU such as MUG-01');
 
 export const Product = z.object({
@@ -104,27 +110,6 @@ export const Charge = z.object({
 });
 export type Charge = z.infer<typeof Charge>;
 
-// fault injection (gateway admin API)
-export const SERVICE_NAMES = ['gateway', 'orders', 'inventory', 'payments', 'fulfillment', 'notifications'] as const;
-export const FAULT_KINDS = ['error', 'latency', 'hang', 'poison', 'crash'] as const;
-
-export const FaultRuleInput = z.object({
-  service: z.enum(SERVICE_NAMES),
-  kind: z.enum(FAULT_KINDS),
-  /** latency: milliseconds to wait. */
-  param: z.number().int().min(0).max(600_000).optional(),
-  /** Share of requests it applies to, decided per request at the gateway. */
-  rate: z.number().min(0).max(1).default(1),
-  /** Only where the target service's path (or Kafka topic) starts with this. */
-  route: z.string().min(1).max(200).optional(),
-}).strict();
-export type FaultRuleInput = z.infer<typeof FaultRuleInput>;
-export const FaultRule = FaultRuleInput.extend({ id: z.string() });
-export type FaultRule = z.infer<typeof FaultRule>;
-export const FaultRulesInput = z.object({ rules: z.array(FaultRuleInput).max(50) }).strict();
-export const FaultRules = z.object({ rules: z.array(FaultRule) });
-export type FaultRules = z.infer<typeof FaultRules>;
-
 // the browser-span relay (POST /otlp/v1/traces): the only service name browser spans may claim
 export const STOREFRONT_SERVICE_NAME = 'storefront';
 
@@ -135,3 +120,37 @@ export const STOREFRONT_SERVICE_NAME = 'storefront';
 export const W3cTestCall = z.object({ url: z.string().max(2048), arguments: z.unknown() });
 export const W3cTestRequest = z.array(W3cTestCall).max(32);
 export type W3cTestRequest = z.infer<typeof W3cTestRequest>;
+
+/** GET /api/config: what the storefront needs to know of its surroundings. */
+export const AppConfig = z.object({ jaegerUiUrl: z.string() });
+export type AppConfig = z.infer<typeof AppConfig>;
+
+/** GET /api/orders/:id/trace: the order's trace as the gateway reads it from Jaeger, for the storefront's waterfall. */
+export const TraceAttributes = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+export type TraceAttributes = z.infer<typeof TraceAttributes>;
+export const TraceEventView = z.object({
+  name: z.string(),
+  /** Microseconds from the start of the trace, like TraceSpanView.startOffsetUs. */
+  offsetUs: z.number(),
+  attributes: TraceAttributes,
+});
+export type TraceEventView = z.infer<typeof TraceEventView>;
+export const TraceSpanView = z.object({
+  spanId: z.string(),
+  parentSpanId: z.string().optional(),
+  service: z.string(),
+  name: z.string(),
+  kind: z.enum(['server', 'client', 'producer', 'consumer', 'internal']).optional(),
+  startOffsetUs: z.number(),
+  durationUs: z.number(),
+  error: z.boolean(),
+  attributes: TraceAttributes,
+  events: z.array(TraceEventView),
+});
+export type TraceSpanView = z.infer<typeof TraceSpanView>;
+export const OrderTrace = z.object({
+  traceId: z.string(),
+  /** In no particular order. */
+  spans: z.array(TraceSpanView),
+});
+export type OrderTrace = z.infer<typeof OrderTrace>;

@@ -8,7 +8,9 @@ export const Topics = {
   orderNotified: 'orders.notified',
 } as const;
 export type Topic = (typeof Topics)[keyof typeof Topics];
+export const TOPICS = Object.values(Topics) as Topic[];
 export const dlqOf = (topic: string) => `${topic}.dlq`;
+export const DEAD_LETTER_TOPICS = TOPICS.map(dlqOf);
 
 /** Headers a dead-lettered message carries besides its original ones. */
 export const DlqHeaders = {

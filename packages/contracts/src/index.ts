@@ -1,3 +1,5 @@
 export * from './api';
 export * from './events';
 export * from './card';
+export * from './faults';
+export * from './services';

@@ -23,7 +23,5 @@ export const env = {
   url: (what: string) => z.url().describe(what),
   list: (what: string) => z.string().min(1).transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)).describe(what),
   ms: (fallback: number, what: string) => z.coerce.number().int().positive().default(fallback).describe(what),
-  /** Bearer token of the admin API; every service derives the key that checks fault entries from it. */
-  adminToken: () => z.string().min(16, 'at least 16 characters').describe('the admin token (bearer token of the admin API; fault entries are signed with a key derived from it); no default on purpose'),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
 };

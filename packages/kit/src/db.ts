@@ -43,17 +43,3 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   if (e.code && UNAVAILABLE_CODES.has(e.code)) return true;
   return /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|Client has encountered a connection error/i.test(e.message ?? '');
 }
-
-/** Where injected crashes are remembered (see FaultMarks): one row per message crashed once. */
-export const FAULT_MARKS_MIGRATION = `CREATE TABLE IF NOT EXISTS injected_faults (
-  key text PRIMARY KEY,
-  at timestamptz NOT NULL DEFAULT now())`;
-
-export function faultMarksIn(pool: pg.Pool): { markOnce(key: string): Promise<boolean> } {
-  return {
-    async markOnce(key) {
-      const res = await pool.query('INSERT INTO injected_faults (key) VALUES ($1) ON CONFLICT DO NOTHING', [key]);
-      return res.rowCount === 1;
-    },
-  };
-}

@@ -4,9 +4,7 @@ import type { Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type { z } from 'zod';
 import { watchConsumerLag } from './consumer-lag';
 import { isAppError } from './errors';
-import { withAdmittedFaults, type FaultAdmission } from './fault-admission';
-import { activeFault, recordFault, sleep, type Fault } from './faults';
-import { flushTelemetry } from '@hoptrace/telemetry';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { keepTrying, type MessageSender } from './kafka';
 import type { Logger } from './logger';
 
@@ -14,21 +12,23 @@ import type { Logger } from './logger';
 export class MalformedMessage extends Error {}
 
 export interface Delivery {
+  groupId: string;
   topic: string;
   partition: number;
   offset: string;
   key?: string;
   headers: IHeaders;
-  /**
-   * A point in the middle of the handler's work where an injected `crash` fault stops the process
-   * (after something was made durable, before the rest): the redelivery must finish the job once.
-   */
-  checkpoint: (step: string) => Promise<void>;
 }
 
-/** Remembers which messages already had their injected crash, so a redelivery is not crashed again. */
-export interface FaultMarks {
-  markOnce(key: string): Promise<boolean>;
+/**
+ * Hooks around the handling of messages, e.g. fault injection. Each calls `next` to go on, or
+ * throws: a throw from `aroundAttempt` counts as a failed attempt.
+ */
+export interface MessageInterceptor {
+  /** Around everything done for one message: decoding, every attempt, dead-lettering. */
+  aroundMessage?(delivery: Delivery, next: () => Promise<void>): Promise<void>;
+  /** Around each attempt at handling a decoded message (the first is 1). */
+  aroundAttempt?(delivery: Delivery, attempt: number, next: () => Promise<void>): Promise<void>;
 }
 
 export interface EventConsumerOptions<T> {
@@ -42,11 +42,8 @@ export interface EventConsumerOptions<T> {
   logger: Logger;
   maxAttempts?: number;
   baseBackoffMs?: number;
-  /** This service's name: the target that fault entries address. */
-  service?: string;
-  /** Which fault entries a message may carry: those whose signature holds (others are dropped). */
-  faults: FaultAdmission;
-  faultMarks?: FaultMarks;
+  /** Outermost first. */
+  interceptors?: MessageInterceptor[];
 }
 
 /** Decodes a JSON event with its contract schema; anything else is malformed. */
@@ -120,10 +117,10 @@ export class EventConsumer<T> {
     this.unwatchLag ??= watchConsumerLag(kafka, groupId, topics);
     await consumer.run({
       autoCommit: true,
-      // In the message's context minus the fault entries that fail admission: a message produced
-      // straight to the topic by anyone cannot fault this consumer, nor what it sends on.
-      eachMessage: ({ topic, partition, message, heartbeat }) => withAdmittedFaults(this.options.faults, () =>
-        this.process(message, { topic, partition, offset: message.offset, key: message.key?.toString('utf8'), headers: message.headers ?? {} }, heartbeat)),
+      eachMessage: ({ topic, partition, message, heartbeat }) => {
+        const delivery = { groupId, topic, partition, offset: message.offset, key: message.key?.toString('utf8'), headers: message.headers ?? {} };
+        return this.around('aroundMessage', delivery, () => this.process(message, delivery, heartbeat));
+      },
     });
   }
 
@@ -133,29 +130,29 @@ export class EventConsumer<T> {
     await keepTrying('restarting the Kafka consumer', () => this.start(), this.options.logger, () => this.stopped);
   }
 
-  private async process(message: KafkaMessage, received: Omit<Delivery, 'checkpoint'>, heartbeat: () => Promise<void>): Promise<void> {
+  /** `work` inside the interceptors' hooks of that name, the first interceptor outermost. */
+  private around(hook: 'aroundMessage', delivery: Delivery, work: () => Promise<void>): Promise<void>;
+  private around(hook: 'aroundAttempt', delivery: Delivery, work: () => Promise<void>, attempt: number): Promise<void>;
+  private around(hook: keyof MessageInterceptor, delivery: Delivery, work: () => Promise<void>, attempt = 0): Promise<void> {
+    return (this.options.interceptors ?? []).reduceRight<() => Promise<void>>((next, interceptor) => {
+      if (hook === 'aroundMessage' && interceptor.aroundMessage) return () => interceptor.aroundMessage!(delivery, next);
+      if (hook === 'aroundAttempt' && interceptor.aroundAttempt) return () => interceptor.aroundAttempt!(delivery, attempt, next);
+      return next;
+    }, work)();
+  }
+
+  private async process(message: KafkaMessage, delivery: Delivery, heartbeat: () => Promise<void>): Promise<void> {
     const { logger, decode, handle } = this.options;
     const span = trace.getActiveSpan();
-    const fault = this.options.service ? activeFault(this.options.faults, this.options.service, received.topic) : undefined;
-    const delivery: Delivery = { ...received, checkpoint: (step) => this.crashIfAsked(fault, received, step) };
     let event: T;
     try {
       event = decode(message, delivery.topic);
     } catch (err) {
       return this.deadLetter(message, delivery, err as Error, 0);
     }
-    if (fault?.kind === 'latency' || fault?.kind === 'hang') {
-      recordFault(fault);
-      // A consumer cannot hang forever without losing its partitions: `hang` holds the message 30 s.
-      await sleep(fault.param ?? (fault.kind === 'hang' ? 30_000 : 1000));
-    }
     for (let attempt = 1; ; attempt++) {
       try {
-        if (fault?.kind === 'error') {
-          recordFault(fault);
-          throw new Error(`injected error in ${fault.service}`);
-        }
-        await handle(event, delivery);
+        await this.around('aroundAttempt', delivery, () => handle(event, delivery), attempt);
         return;
       } catch (err) {
         span?.addEvent('retry', { 'hoptrace.attempt': attempt, 'exception.message': (err as Error).message });
@@ -165,22 +162,6 @@ export class EventConsumer<T> {
         await heartbeat();
       }
     }
-  }
-
-  /** An injected crash: the process exits mid-message, once per message, without committing. */
-  private async crashIfAsked(fault: Fault | undefined, delivery: Omit<Delivery, 'checkpoint'>, step: string): Promise<void> {
-    if (fault?.kind !== 'crash') return;
-    const key = `${this.options.groupId}/${delivery.topic}/${delivery.partition}/${delivery.offset}`;
-    if (this.options.faultMarks && !(await this.options.faultMarks.markOnce(key))) return;
-    recordFault(fault);
-    const span = trace.getActiveSpan();
-    span?.addEvent('process.crash', { 'hoptrace.crash.step': step });
-    // End the process span now: an unended span is never exported, and with it the evidence.
-    span?.setStatus({ code: SpanStatusCode.ERROR, message: `injected crash after ${step}` });
-    span?.end();
-    this.options.logger.error({ topic: delivery.topic, offset: delivery.offset, step }, 'injected crash: exiting mid-message');
-    await Promise.race([flushTelemetry(), sleep(2000)]);
-    process.exit(70);
   }
 
   private async deadLetter(message: KafkaMessage, delivery: Delivery, err: Error, attempts: number): Promise<void> {

@@ -1,11 +1,10 @@
-import Router from '@koa/router';
+import Router, { type RouterMiddleware } from '@koa/router';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import Koa, { type Context, type Next } from 'koa';
 import { isDatabaseUnavailable } from './db';
-import { BUDGET_HEADER, parseBudget, remainingBudget, runWithDeadline } from './deadline';
+import { BUDGET_HEADER, parseBudget, runWithDeadline } from './deadline';
+import { readJson } from './body';
 import { AppError, BadRequest, DependencyUnavailable, isAppError, NotFound } from './errors';
-import { withAdmittedFaults, type FaultAdmission } from './fault-admission';
-import { activeFault, faultErrorCode, recordFault, sleep } from './faults';
 import type { Logger } from './logger';
 
 declare module 'koa' {
@@ -22,25 +21,40 @@ export interface ReadinessCheck {
   check: () => Promise<unknown>;
 }
 
+/** What answers a route: the router's context carries `params`. */
+export type RouteHandler = RouterMiddleware;
+
+/** Registers the app's routes; each gets the app's route middleware first (see HttpAppOptions). */
+export interface Routes {
+  get(path: string, handler: RouteHandler): void;
+  post(path: string, handler: RouteHandler): void;
+  put(path: string, handler: RouteHandler): void;
+  delete(path: string, handler: RouteHandler): void;
+}
+
 export interface HttpAppOptions {
-  /** This service's name: the target that fault entries address. */
-  service: string;
-  /** Decides which fault entries may act (their signature holds). */
-  faults: FaultAdmission;
-  /**
-   * Replaces the default admission (drop fault entries whose signature fails) at the edge, where
-   * the gateway decides what to admit and signs it. Runs for every request, first.
-   */
-  admitFaults?: Koa.Middleware;
   logger: Logger;
   readiness: ReadinessCheck[];
-  routes: (router: Router) => void;
+  routes: (routes: Routes) => void;
   bodyLimitBytes?: number;
-  /** Middleware that runs before fault injection and the routes, e.g. static files. */
+  /**
+   * Middleware every request passes first, on every path and method, right after the error
+   * handler and before anything reads the request (e.g. which baggage entries it may keep).
+   */
+  outer?: Koa.Middleware[];
+  /** Middleware that runs before the body is read and the routes, e.g. static files. */
   before?: Koa.Middleware[];
+  /**
+   * Middleware that runs first inside each route registered through `routes` (not the probes),
+   * passed to @koa/router with the route, so the server span is still named by the route.
+   */
+  routeMiddleware?: Koa.Middleware[];
   /** At the edge: the whole budget of a request; inside, the caller's remaining budget applies. */
   requestBudgetMs?: number;
 }
+
+/** What plugs into every app without the app knowing (fault injection): see HttpAppOptions. */
+export type HttpHooks = Pick<HttpAppOptions, 'outer' | 'routeMiddleware'>;
 
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
 
@@ -77,20 +91,7 @@ export function jsonBody(limit = DEFAULT_BODY_LIMIT): Koa.Middleware {
     if (!ctx.request.is('application/json', '+json')) {
       throw new BadRequest('unsupported_media_type', 'send the body as application/json', { body: 'must be application/json' });
     }
-    const tooLarge = () => new BadRequest('body_too_large', `the body is larger than ${limit / 1024} KiB`, { body: `at most ${limit / 1024} KiB` });
-    if (ctx.request.length > limit) throw tooLarge();
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > limit) throw tooLarge();
-      chunks.push(chunk);
-    }
-    try {
-      ctx.request.body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    } catch (err) {
-      throw new BadRequest('invalid_json', 'the body is not valid JSON', { body: (err as Error).message });
-    }
+    ctx.request.body = await readJson(ctx, limit);
     return next();
   };
 }
@@ -100,36 +101,6 @@ export function requestBudget(edgeBudgetMs?: number): Koa.Middleware {
   return (ctx: Context, next: Next) => {
     const budgets = [parseBudget(ctx.get(BUDGET_HEADER)), edgeBudgetMs].filter((b): b is number => b !== undefined);
     return budgets.length ? runWithDeadline(Date.now() + Math.min(...budgets), next) : next();
-  };
-}
-
-/** Runs every request in a context without the fault entries that did not pass admission. */
-export function admittedFaults(admission: FaultAdmission): Koa.Middleware {
-  return (_ctx: Context, next: Next) => withAdmittedFaults(admission, next);
-}
-
-/** Injects the HTTP faults (error, latency, hang) addressed to this service in the request's baggage. */
-export function httpFaults(service: string, admission: FaultAdmission): Koa.Middleware {
-  return async (ctx: Context, next: Next) => {
-    const fault = ctx.path === '/healthz' || ctx.path === '/readyz' ? undefined : activeFault(admission, service, ctx.path);
-    if (!fault || fault.kind === 'poison' || fault.kind === 'crash') return next();
-    recordFault(fault);
-    if (fault.kind === 'error') throw new AppError(500, faultErrorCode(fault), `injected error in ${service}`);
-    if (fault.kind === 'hang') {
-      // Never answers; ends when the caller gives up and closes the connection (the response's
-      // 'close': the request stream's has already fired once its body was read).
-      await new Promise<void>((resolve) => ctx.res.once('close', () => resolve()));
-      ctx.respond = false;
-      return;
-    }
-    await sleep(fault.param ?? 1000);
-    // Work the caller no longer waits for is not done: a reservation made now would leak.
-    const left = remainingBudget();
-    // The socket, not the request: a request stream is "destroyed" once its body has been read.
-    if ((left !== undefined && left <= 0) || ctx.req.socket.destroyed) {
-      throw new AppError(504, 'deadline_exceeded', 'the caller stopped waiting during an injected delay; not processed');
-    }
-    return next();
   };
 }
 
@@ -159,17 +130,16 @@ export function createHttpApp(options: HttpAppOptions): Koa {
     ctx.status = ready ? 200 : 503;
     ctx.body = { status: ready ? 'ready' : 'not ready', checks };
   });
-  options.routes(router);
-  // Faults run first inside each matched route (probes excluded), so the server span of a faulted
-  // request is still named by its route; router.use() would name it by a catch-all pattern.
-  const faults = httpFaults(options.service, options.faults);
-  for (const layer of router.stack) {
-    if (layer.methods.length && layer.path !== '/healthz' && layer.path !== '/readyz') layer.stack.unshift(faults);
-  }
+  const hooks = options.routeMiddleware ?? [];
+  // Route-level middleware, as @koa/router takes it when a route is registered.
+  options.routes({
+    get: (path, handler) => { router.get(path, ...hooks, handler); },
+    post: (path, handler) => { router.post(path, ...hooks, handler); },
+    put: (path, handler) => { router.put(path, ...hooks, handler); },
+    delete: (path, handler) => { router.delete(path, ...hooks, handler); },
+  });
   app.use(errorResponses(options.logger));
-  // Before anything else can read the baggage, on every path and method: admission is not a
-  // property of routes (a path allow-list once let /api/admin/* through unadmitted).
-  app.use(options.admitFaults ?? admittedFaults(options.faults));
+  for (const middleware of options.outer ?? []) app.use(middleware);
   app.use(requestBudget(options.requestBudgetMs));
   for (const middleware of options.before ?? []) app.use(middleware);
   app.use(jsonBody(options.bodyLimitBytes));

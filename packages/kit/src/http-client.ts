@@ -1,6 +1,6 @@
 import { BUDGET_HEADER, remainingBudget } from './deadline';
 import { AppError, DependencyUnavailable } from './errors';
-import { sleep } from './faults';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface JsonResponse<T = unknown> {
   status: number;

@@ -1,7 +1,5 @@
 import { Kafka, logLevel, Partitioners, type LogEntry, type Producer, type ProducerRecord, type RecordMetadata } from 'kafkajs';
-import { trace } from '@opentelemetry/api';
-import type { FaultAdmission } from './fault-admission';
-import { activeFault, recordFault } from './faults';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from './logger';
 
 const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -94,8 +92,6 @@ export async function pingKafka(kafka: Kafka): Promise<void> {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /**
  * Repeats `attempt` with backoff until it succeeds or `stopped()` says to give up. For start-up
  * work that must wait for a dependency (Kafka may start later than a service, or be down).
@@ -111,27 +107,4 @@ export async function keepTrying(what: string, attempt: () => Promise<void>, log
     }
   }
   return false;
-}
-
-/**
- * The producing side of the `poison` fault: while the work in hand carries it for this service,
- * every message it produces is malformed (its consumers must dead-letter it).
- */
-export function withPoisonFaults(service: string, sender: MessageSender, admission: FaultAdmission): MessageSender {
-  return {
-    send(record) {
-      const fault = activeFault(admission, service, record.topic);
-      if (fault?.kind !== 'poison') return sender.send(record);
-      // Its own span: where messages are sent from stored context (the outbox relay) the active
-      // span is a remote parent, which cannot carry the fault.injected event.
-      return trace.getTracer('hoptrace.faults').startActiveSpan('inject poison', async (span) => {
-        try {
-          recordFault(fault);
-          return await sender.send({ ...record, messages: record.messages.map((m) => ({ ...m, value: '{"poisoned": tr' })) });
-        } finally {
-          span.end();
-        }
-      });
-    },
-  };
 }

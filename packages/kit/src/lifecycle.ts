@@ -1,94 +1,111 @@
-import { createServer, STATUS_CODES, type Server } from 'node:http';
-import type { Duplex } from 'node:stream';
+import type { Server } from 'node:http';
 import { shutdownTelemetry } from '@hoptrace/telemetry';
+import type { Kafka } from 'kafkajs';
 import type Koa from 'koa';
 import { ConfigError } from './config';
+import { closeServer, listen } from './http-server';
+import { ensureTopics, keepTrying } from './kafka';
 import type { Logger } from './logger';
 
-export interface RunningService {
-  /** Stop taking work, finish what is in flight, release resources. */
-  stop: () => Promise<void>;
+/** Something with a start and a graceful stop: a Kafka consumer. */
+export interface Startable {
+  start(): Promise<void>;
+  stop(): Promise<void>;
 }
 
 /**
- * Runs a service's start-up and owns its exit: a configuration error stops it with one clear
- * message; SIGTERM or SIGINT stops it gracefully, then flushes telemetry so no span is lost.
+ * What a service is made of. It starts in this order (relay, consumers, HTTP) and stops in the
+ * order HTTP, consumers, relay, producer, pool, then flushes telemetry, so that nothing is asked
+ * to work after what it needs has gone.
  */
-export function runService(name: string, start: () => Promise<{ logger: Logger; service: RunningService }>): void {
-  start().then(({ logger, service }) => {
-    let stopping = false;
-    const stop = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      logger.info({ signal }, `${name} stopping`);
-      const force = setTimeout(() => { logger.error(`${name} did not stop within 20 s; exiting`); process.exit(1); }, 20_000);
-      force.unref();
-      try {
-        await service.stop();
-        logger.info(`${name} stopped`);
-      } catch (err) {
-        logger.error({ err }, `${name} stopped with an error`);
-      }
-      await shutdownTelemetry().catch(() => undefined);
-      process.exit(0);
-    };
-    process.on('SIGTERM', () => void stop('SIGTERM'));
-    process.on('SIGINT', () => void stop('SIGINT'));
-  }, async (err: unknown) => {
-    if (err instanceof ConfigError) console.error(`${name}: ${err.message}`);
-    else console.error(`${name}: failed to start:`, err);
-    await shutdownTelemetry().catch(() => undefined);
-    process.exit(1);
-  });
+export interface ServiceParts {
+  logger: Logger;
+  /** Served once everything else has started; the first to stop taking work. */
+  http: { app: Koa; port: number; details?: Record<string, unknown> };
+  /**
+   * Started in the background, after the topics exist, retrying until Kafka answers: a service
+   * starts, and answers HTTP, while Kafka is down.
+   */
+  kafka?: { client: Kafka; topics: string[]; consumers: Startable[] };
+  /** Background work that publishes (orders' outbox relay). */
+  relay?: { start(): void; stop(): Promise<void> };
+  producer?: { disconnect(): Promise<void> };
+  pool?: { end(): Promise<void> };
 }
 
-/**
- * What one HTTP request may take from a server (Node's defaults: 16 KiB of headers, 60 s for
- * them, 5 min for the whole request): a slow or oversized client is cut off early.
- */
-export const HTTP_LIMITS = { maxHeaderSize: 16 * 1024, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000 };
+/** A started service: its parts running, and the one way to stop them. */
+export class ServiceLifecycle {
+  private stopping = false;
 
-/**
- * What Node's HTTP parser rejects never reaches Koa; Node would answer it with a bare status
- * line. The same JSON error shape as every other answer instead.
- */
-function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
-  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-  if (err.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
-    socket.destroy();
-    return;
+  private constructor(readonly name: string, private readonly parts: ServiceParts, private readonly server: Server, private readonly consumersStarted: Promise<unknown>) {}
+
+  static async start(name: string, parts: ServiceParts): Promise<ServiceLifecycle> {
+    parts.relay?.start();
+    let lifecycle: ServiceLifecycle | undefined;
+    const { kafka } = parts;
+    const consumersStarted = kafka ? keepTrying('starting Kafka consumers', async () => {
+      await ensureTopics(kafka.client, kafka.topics);
+      for (const consumer of kafka.consumers) await consumer.start();
+    }, parts.logger, () => lifecycle?.stopping ?? false) : Promise.resolve();
+    const server = await listen(parts.http.app, parts.http.port);
+    parts.logger.info({ port: parts.http.port, ...parts.http.details }, `${name} listening`);
+    lifecycle = new ServiceLifecycle(name, parts, server, consumersStarted);
+    return lifecycle;
   }
-  const [status, code, message, fields] = err.code === 'HPE_HEADER_OVERFLOW'
-    ? [431, 'header_too_large', `the request headers are larger than ${HTTP_LIMITS.maxHeaderSize / 1024} KiB`, { headers: `at most ${HTTP_LIMITS.maxHeaderSize / 1024} KiB in all` }]
-    : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-      ? [408, 'request_timeout', `the request did not arrive within ${HTTP_LIMITS.requestTimeoutMs / 1000} s`, undefined]
-      : [400, 'malformed_request', 'the request is not valid HTTP/1.1', { request: err.code ?? 'unreadable' }];
-  const body = JSON.stringify({ error: { code, message, ...(fields ? { fields } : {}) } });
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+
+  /** No new requests; consumers finish the message in hand and commit; then the rest closes. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const { kafka, relay, producer, pool } = this.parts;
+    try {
+      await closeServer(this.server);
+      await this.consumersStarted;
+      // In parallel: each waits out its fetch in flight (up to kafkajs' maxWaitTime, 5 s).
+      await Promise.all((kafka?.consumers ?? []).map((consumer) => consumer.stop()));
+      await relay?.stop();
+      await producer?.disconnect();
+      await pool?.end();
+    } finally {
+      await shutdownTelemetry().catch(() => undefined);
+    }
+  }
 }
 
-/** Serves an app with HTTP_LIMITS, unstarted: tests listen on a port of their choosing. */
-export function createAppServer(app: Koa): Server {
-  const server = createServer({ maxHeaderSize: HTTP_LIMITS.maxHeaderSize, requestTimeout: HTTP_LIMITS.requestTimeoutMs, headersTimeout: HTTP_LIMITS.headersTimeoutMs }, app.callback());
-  server.keepAliveTimeout = HTTP_LIMITS.keepAliveTimeoutMs;
-  server.on('clientError', answerClientError);
-  return server;
-}
+/** How long a graceful stop may take before the service gives up on it. */
+const STOP_DEADLINE_MS = 20_000;
 
-/** Listens on a port; resolves once it accepts connections. */
-export function listen(app: Koa, port: number): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = createAppServer(app);
-    server.listen(port);
-    server.once('listening', () => resolve(server));
-    server.once('error', reject);
-  });
-}
-
-/** Stops accepting connections and waits for requests in flight. */
-export function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
+/**
+ * Builds and starts a service and stops it on SIGTERM or SIGINT. Resolves with the exit code the
+ * service's main should exit with: 0 after a graceful stop, 1 when it could not start (a
+ * configuration error is one clear message) or did not stop within 20 s.
+ */
+export function runService(service: { name: string }, build: () => Promise<ServiceParts>): Promise<number> {
+  const { name } = service;
+  return new Promise<number>((resolve) => {
+    build().then((parts) => ServiceLifecycle.start(name, parts).then((lifecycle) => {
+      const { logger } = parts;
+      let stopping = false;
+      const stop = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        logger.info({ signal }, `${name} stopping`);
+        const force = setTimeout(() => { logger.error(`${name} did not stop within ${STOP_DEADLINE_MS / 1000} s; exiting`); resolve(1); }, STOP_DEADLINE_MS);
+        force.unref();
+        try {
+          await lifecycle.stop();
+          logger.info(`${name} stopped`);
+        } catch (err) {
+          logger.error({ err }, `${name} stopped with an error`);
+        }
+        resolve(0);
+      };
+      process.on('SIGTERM', () => void stop('SIGTERM'));
+      process.on('SIGINT', () => void stop('SIGINT'));
+    })).catch(async (err: unknown) => {
+      if (err instanceof ConfigError) console.error(`${name}: ${err.message}`);
+      else console.error(`${name}: failed to start:`, err);
+      await shutdownTelemetry().catch(() => undefined);
+      resolve(1);
+    });
   });
 }

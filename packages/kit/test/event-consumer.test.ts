@@ -5,7 +5,6 @@ import pino from 'pino';
 import { z } from 'zod';
 import { AppError, Conflict } from '../src/errors';
 import { EventConsumer, jsonEvent, MalformedMessage, type Delivery } from '../src/event-consumer';
-import { FaultAdmission } from '../src/fault-admission';
 
 const Ping = z.object({ id: z.uuid(), n: z.number().int() });
 type Ping = z.infer<typeof Ping>;
@@ -20,7 +19,7 @@ const message = (value: string | null): KafkaMessage => ({
   offset: '7',
   headers: { traceparent: TRACEPARENT },
 });
-const delivery: Delivery = { topic: 'orders.placed', partition: 0, offset: '7', key: ID, headers: { traceparent: TRACEPARENT } };
+const delivery: Delivery = { groupId: 'fulfillment', topic: 'orders.placed', partition: 0, offset: '7', key: ID, headers: { traceparent: TRACEPARENT } };
 
 /** A consumer whose handler fails the given number of times (Infinity: always) with `failure`. */
 function consumerThat(failures: number, failure: () => Error = () => new Error('database is down')) {
@@ -40,7 +39,6 @@ function consumerThat(failures: number, failure: () => Error = () => new Error('
     },
     producer: { send: async (record): Promise<RecordMetadata[]> => { sent.push(record); return []; } },
     logger: pino({ level: 'silent' }),
-    faults: new FaultAdmission('a-test-admin-token-of-some-length'),
     maxAttempts: 3,
     baseBackoffMs: 1,
   });
@@ -128,7 +126,6 @@ test('a dead letter that cannot be sent fails the message, so Kafka redelivers i
   const failing = new EventConsumer<Ping>({
     kafka: {} as Kafka, groupId: 'g', topics: ['t'], decode: jsonEvent(Ping), handle: async () => undefined,
     producer: { send: async () => { attempts++; throw new Error('broker down'); } }, logger: pino({ level: 'silent' }), maxAttempts: 3, baseBackoffMs: 1,
-    faults: new FaultAdmission('a-test-admin-token-of-some-length'),
   });
   const process = (failing as unknown as { process(m: KafkaMessage, d: Delivery, h: () => Promise<void>): Promise<void> }).process.bind(failing);
   await assert.rejects(process(message('{not json'), delivery, async () => undefined), /broker down/);

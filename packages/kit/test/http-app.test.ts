@@ -5,9 +5,8 @@ import { connect, type AddressInfo } from 'node:net';
 import pino from 'pino';
 import { ErrorBody } from '@hoptrace/contracts';
 import { Conflict } from '../src/errors';
-import { FaultAdmission } from '../src/fault-admission';
 import { createHttpApp, type ReadinessCheck } from '../src/http-app';
-import { createAppServer, HTTP_LIMITS } from '../src/lifecycle';
+import { createAppServer, HTTP_LIMITS } from '../src/http-server';
 
 const ORDER_ID = '6f1c1a52-6d7e-4c53-9a43-1f5b2f1a0c01';
 const up = async () => undefined;
@@ -16,8 +15,6 @@ const down = async () => { throw new Error('connection refused'); };
 /** Serves an app with the shared middleware in-process on 127.0.0.1, on a port the OS picks. */
 async function serve(readiness: ReadinessCheck[] = []): Promise<{ url: string; server: Server }> {
   const app = createHttpApp({
-    service: 'test',
-    faults: new FaultAdmission('a-test-admin-token-of-some-length'),
     logger: pino({ level: 'silent' }),
     readiness,
     bodyLimitBytes: 1024,
@@ -155,7 +152,7 @@ test('/readyz is 200 when only an optional check fails, and reports it', async (
 });
 
 test('a header block over the limit is a 431 in the JSON error shape, not a bare status line', async () => {
-  const server = createAppServer(createHttpApp({ service: 'test', faults: new FaultAdmission('a-test-admin-token-of-some-length'), logger: pino({ level: 'silent' }), readiness: [], routes: () => {} }));
+  const server = createAppServer(createHttpApp({ logger: pino({ level: 'silent' }), readiness: [], routes: () => {} }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
     const raw = (text: string) => new Promise<string>((resolve, reject) => {

@@ -2,8 +2,10 @@ import { diag, metrics } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 
+import { setTimeout as delay } from 'node:timers/promises';
+
 /** Unref'd: a retry loop waiting for a collector that is down must never keep a process alive. */
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
+const sleep = (ms: number) => delay(ms, undefined, { ref: false });
 
 /**
  * Keeps spans while the collector is away. The batch span processor drops a batch whose export

@@ -4,16 +4,14 @@
  * patch them (CommonJS require hooks; see the README on why the services are CommonJS).
  *
  * Configured by the standard OTEL_* variables (service name, resource attributes, OTLP endpoint,
- * propagators, batch span processor, exporters). Defaults set here only where unset:
- *   OTEL_NODE_ENABLED_INSTRUMENTATIONS  http,undici,koa,kafkajs,pg,pino,runtime-node (no fs, dns, net:
- *                                       orphan or costly spans; ask for them by listing them)
- *   OTEL_NODE_RESOURCE_DETECTORS        env,host,serviceinstance (service.instance.id)
- *   OTEL_LOGS_EXPORTER                  none (Jaeger accepts traces only)
- *   OTEL_METRICS_EXPORTER               prometheus (scraped from OTEL_EXPORTER_PROMETHEUS_PORT)
+ * propagators, batch span processor, exporters, enabled instrumentations, resource detectors),
+ * and by two of hoptrace's for what no OTEL_* variable says (preload-config.ts): which paths are
+ * not traced and which Kafka keys name what. It sets no defaults of its own and changes no
+ * variable: compose's x-otel holds the values (the native runner reads it too); see the README.
  * OTEL_PROPAGATORS (default tracecontext,baggage) picks hoptrace's W3C propagators: a conformant
  * `tracestate` and the W3C Baggage limits (see propagators.ts).
  */
-import { trace, type ProxyTracerProvider, type Span } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
@@ -22,41 +20,43 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationType } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { BufferedSpanExporter } from './buffered-exporter';
+import { keyAttributes, untracedPaths } from './preload-config';
 import { propagatorFromEnv } from './propagators';
 import { FLUSH_HOOK, SHUTDOWN_HOOK } from './shutdown';
 
-const defaults: Record<string, string> = {
-  OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,undici,koa,kafkajs,pg,pino,runtime-node',
-  OTEL_NODE_RESOURCE_DETECTORS: 'env,host,serviceinstance',
-  OTEL_LOGS_EXPORTER: 'none',
-  OTEL_METRICS_EXPORTER: 'prometheus',
-  OTEL_EXPORTER_PROMETHEUS_HOST: '0.0.0.0',
-};
-for (const [key, value] of Object.entries(defaults)) process.env[key] ??= value;
+// The one place the preload reads its configuration.
+const env = process.env;
 
-/**
- * Probes, scrapes and the telemetry plumbing itself (browser spans relayed to the collector, the
- * storefront reading a trace back) are not traffic worth a trace.
- */
-const UNTRACED_PATHS = /^\/(healthz|readyz|metrics|otlp\/)|^\/api\/orders\/[^/]+\/trace(\?|$)/;
-
-/** Messages on our topics are keyed by order id: say so on the span, so a trace is findable by order. */
-const tagOrder = (span: Span, { topic, message }: { topic: string; message: { key?: Buffer | string | null } }) => {
-  if (topic.startsWith('orders.') && message.key) span.setAttribute('order.id', String(message.key));
+/** A non-negative number from a standard variable, or undefined for the SDK's default. */
+const numberFrom = (name: string) => {
+  const value = Number(env[name]);
+  return env[name] !== undefined && env[name] !== '' && Number.isFinite(value) && value >= 0 ? value : undefined;
 };
 
+/** Probes, scrapes and the telemetry plumbing itself are not traffic worth a trace. */
+const isUntraced = untracedPaths(env.HOPTRACE_UNTRACED_PATHS);
+
+/** A message key that names something (an order) goes on the span, so a trace is findable by it. */
+const keyAttribute = keyAttributes(env.HOPTRACE_KAFKA_KEY_ATTRIBUTES);
+const tagKey = (span: Span, { topic, message }: { topic: string; message: { key?: Buffer | string | null } }) => {
+  const attribute = keyAttribute(topic);
+  if (attribute && message.key) span.setAttribute(attribute, String(message.key));
+};
+
 /**
- * Built here rather than from OTEL_METRICS_EXPORTER so that every series carries the service,
- * instance and environment as labels (withResourceConstantLabels): dashboards select on them.
+ * For OTEL_METRICS_EXPORTER=prometheus the exporter is built here rather than by the SDK so that
+ * every series carries the service, instance and environment as labels
+ * (withResourceConstantLabels): dashboards select on them. Given readers, the SDK builds none from
+ * the variable; any other value is left to the SDK.
  */
-function prometheusReaders(): PrometheusExporter[] {
-  if (process.env.OTEL_METRICS_EXPORTER !== 'prometheus') return [];
-  process.env.OTEL_METRICS_EXPORTER = 'none';
+function prometheusReaders(): PrometheusExporter[] | undefined {
+  if (env.OTEL_METRICS_EXPORTER !== 'prometheus') return undefined;
   return [new PrometheusExporter({
-    host: process.env.OTEL_EXPORTER_PROMETHEUS_HOST,
-    port: Number(process.env.OTEL_EXPORTER_PROMETHEUS_PORT ?? 9464),
+    host: env.OTEL_EXPORTER_PROMETHEUS_HOST,
+    port: numberFrom('OTEL_EXPORTER_PROMETHEUS_PORT'),
     withResourceConstantLabels: /^(service\.name|service\.instance\.id|deployment\.environment\.name)$/,
   })];
 }
@@ -66,8 +66,8 @@ function prometheusReaders(): PrometheusExporter[] {
  * down; any other OTEL_TRACES_EXPORTER or protocol is left to the SDK as configured.
  */
 function bufferedTraceExporter(): BufferedSpanExporter | undefined {
-  const protocol = process.env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? process.env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf';
-  if ((process.env.OTEL_TRACES_EXPORTER ?? 'otlp') !== 'otlp' || protocol !== 'http/protobuf') return undefined;
+  const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf';
+  if ((env.OTEL_TRACES_EXPORTER ?? 'otlp') !== 'otlp' || protocol !== 'http/protobuf') return undefined;
   return new BufferedSpanExporter(new OTLPTraceExporter());
 }
 
@@ -90,10 +90,18 @@ const runtimeAttributes = { 'process.runtime.name': 'nodejs', 'process.runtime.v
 
 const metricReaders = prometheusReaders();
 const traceExporter = bufferedTraceExporter();
+// Ours (with the standard OTEL_BSP_* settings), so that a flush can reach it: NodeSDK exposes none.
+const spanProcessor = traceExporter && new BatchSpanProcessor({
+  exporter: traceExporter,
+  maxQueueSize: numberFrom('OTEL_BSP_MAX_QUEUE_SIZE'),
+  maxExportBatchSize: numberFrom('OTEL_BSP_MAX_EXPORT_BATCH_SIZE'),
+  scheduledDelayMillis: numberFrom('OTEL_BSP_SCHEDULE_DELAY'),
+  exportTimeoutMillis: numberFrom('OTEL_BSP_EXPORT_TIMEOUT'),
+});
 const sdk = new NodeSDK({
-  ...(metricReaders.length ? { metricReaders } : {}),
-  ...(traceExporter ? { traceExporter } : {}),
-  textMapPropagator: propagatorFromEnv(process.env.OTEL_PROPAGATORS),
+  ...(metricReaders ? { metricReaders } : {}),
+  ...(spanProcessor ? { spanProcessors: [spanProcessor] } : {}),
+  textMapPropagator: propagatorFromEnv(env.OTEL_PROPAGATORS),
   // The instrumentations' own HTTP, database and messaging duration histograms repeat what
   // Jaeger's spanmetrics already derive from the spans, at a cost on every request: dropped.
   views: ['http.*', 'db.*', 'messaging.*'].map((instrumentName) => ({ instrumentName, aggregation: { type: AggregationType.DROP } })),
@@ -101,11 +109,11 @@ const sdk = new NodeSDK({
   resource: defaultResource().merge(resourceFromAttributes({ [ATTR_SERVICE_VERSION]: serviceVersion(), ...runtimeAttributes })),
   instrumentations: [getNodeAutoInstrumentations({
     '@opentelemetry/instrumentation-http': {
-      ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.test(req.url ?? ''),
+      ignoreIncomingRequestHook: (req) => isUntraced(req.url ?? ''),
     },
     // Middleware spans are noise; router layers set http.route, which names the server span.
     '@opentelemetry/instrumentation-koa': { ignoreLayersType: ['middleware' as never] },
-    '@opentelemetry/instrumentation-kafkajs': { producerHook: tagOrder, consumerHook: tagOrder },
+    '@opentelemetry/instrumentation-kafkajs': { producerHook: tagKey, consumerHook: tagKey },
     // Statement parameters carry emails and ids: keep them out of spans.
     // requireParentSpan: background polling (the outbox relay, metric callbacks) makes no traces.
     // ignoreConnectSpans: a pool checkout is not a step worth two spans on every query.
@@ -116,8 +124,6 @@ sdk.start();
 
 (globalThis as Record<symbol, unknown>)[SHUTDOWN_HOOK] = () => sdk.shutdown();
 (globalThis as Record<symbol, unknown>)[FLUSH_HOOK] = async () => {
-  // NodeSDK has no forceFlush; the global provider is API 1.10's (deprecated) proxy around ours.
-  const provider = (trace.getTracerProvider() as ProxyTracerProvider).getDelegate() as { forceFlush?: () => Promise<void> };
-  await provider.forceFlush?.();
+  await spanProcessor?.forceFlush();
   await traceExporter?.forceFlush(2_000);
 };

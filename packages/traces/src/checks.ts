@@ -1,3 +1,5 @@
+import { SERVICE_NAMES, Services, Topics } from '@hoptrace/contracts';
+import { CHECKS, type CheckName, type Finding } from './finding';
 import { findSpans, orphans, servicesOf, type Trace, type TraceSpan } from './model';
 import { checkMissingAttributes } from './semconv';
 import { checkPersonalData } from './personal-data';
@@ -5,18 +7,10 @@ import { checkPersonalData } from './personal-data';
 export { checkMissingAttributes } from './semconv';
 export { checkPersonalData } from './personal-data';
 
-export const CHECKS = ['orphan-span', 'split-trace', 'missing-service', 'missing-attribute', 'personal-data'] as const;
-export type CheckName = (typeof CHECKS)[number];
+export { CHECKS, type CheckName, type Finding } from './finding';
 
-export interface Finding {
-  check: CheckName;
-  traceId: string;
-  spanId?: string;
-  service?: string;
-  message: string;
-}
-
-export const DEFAULT_EXPECTED_SERVICES = ['gateway', 'orders', 'inventory', 'payments', 'fulfillment', 'notifications'] as const;
+/** Every service an order passes through, from the service descriptors. */
+export const DEFAULT_EXPECTED_SERVICES = SERVICE_NAMES;
 
 export interface CheckOptions {
   /** Services every order trace must contain. When given, every order trace is checked, finished or not. */
@@ -100,7 +94,7 @@ export function checkSplitTraces(traces: Trace[]): Finding[] {
 }
 
 /** An order completed when the orders service consumed its orders.notified event. */
-const completesAnOrder = (trace: Trace): boolean => findSpans(trace, { service: 'orders', name: 'process orders.notified' }).length > 0;
+const completesAnOrder = (trace: Trace): boolean => findSpans(trace, { service: Services.orders.name, name: `process ${Topics.orderNotified}` }).length > 0;
 
 /**
  * Every order trace must show all services the order passed through. By default only orders that
@@ -108,7 +102,7 @@ const completesAnOrder = (trace: Trace): boolean => findSpans(trace, { service: 
  * over all the given traces of the order, so that a trace cut at Kafka is still held to the full list.
  */
 export function checkMissingServices(traces: Trace[], options: CheckOptions = {}): Finding[] {
-  const expected = [...(options.expectedServices ?? DEFAULT_EXPECTED_SERVICES)];
+  const expected: string[] = [...(options.expectedServices ?? DEFAULT_EXPECTED_SERVICES)];
   if (options.expectBrowser && !expected.includes('storefront')) expected.push('storefront');
   const flows = orderFlows(traces);
   const findings: Finding[] = [];

@@ -1,7 +1,9 @@
+import { pollUntil } from './poll';
+
 /**
  * A small client for Jaeger's HTTP query API (the JSON API the classic UI uses, `/api/...`).
  * The v3 API (`/api/v3/traces`) is not used: its search fails with a 500 unless `query.num_traces`
- * is given, and the v1 shape is what FIELD-NOTES and the model below describe.
+ * is given; the v1 shape is the one the types below and model.ts describe.
  */
 
 export const DEFAULT_JAEGER_QUERY_URL = 'http://127.0.0.1:16686';
@@ -108,23 +110,31 @@ export class JaegerClient {
    * so a trace seen early may still lack its Kafka consumers. A 2 s settle proved too short on
    * the live stack (29 spans, then 46), hence just over one batch delay. Even a stable count can
    * mislead when a consumer runs late, so `isComplete` may demand more (the CLI: no orphans left).
+   * Returns the latest trace seen (undefined if none) at the deadline too; with `onError`, a
+   * failed read (Jaeger restarting) is reported there and the waiting goes on.
    */
   async waitForTrace(
     traceId: string,
     timeoutMs: number,
-    { settleMs = 6_000, isComplete = () => true }: { settleMs?: number; isComplete?: (trace: JaegerTrace) => boolean } = {},
+    { settleMs = 6_000, isComplete = () => true, onError }: { settleMs?: number; isComplete?: (trace: JaegerTrace) => boolean; onError?: (err: Error) => void } = {},
   ): Promise<JaegerTrace | undefined> {
-    const deadline = Date.now() + timeoutMs;
-    let latest = await this.getTrace(traceId);
+    let latest: JaegerTrace | undefined;
     let stableSince = Date.now();
-    while (Date.now() < deadline) {
-      if (latest && Date.now() - stableSince >= settleMs && isComplete(latest)) break;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      const next = await this.getTrace(traceId);
+    const read = async () => {
+      let next: JaegerTrace | undefined;
+      try {
+        next = await this.getTrace(traceId);
+      } catch (err) {
+        if (!onError) throw err;
+        onError(err as Error);
+        return latest;
+      }
       if (!latest || !next || next.spans.length !== latest.spans.length) stableSince = Date.now();
       latest = next ?? latest;
-    }
-    return latest;
+      return latest;
+    };
+    const settled = (trace: JaegerTrace | undefined) => !!trace && Date.now() - stableSince >= settleMs && isComplete(trace);
+    return (await pollUntil(read, settled, { timeoutMs, intervalMs: 500 })).value;
   }
 
   private async get<T>(path: string, absentStatuses: number[] = []): Promise<T | undefined> {

@@ -1,5 +1,5 @@
-import { passesLuhn } from '@hoptrace/contracts';
-import type { Finding } from './checks';
+import { passesLuhn, UUID_IN_TEXT } from '@hoptrace/contracts';
+import type { Finding } from './finding';
 import type { AttributeValue, Trace } from './model';
 
 /**
@@ -27,11 +27,10 @@ export { passesLuhn };
 
 // Identifiers are not card numbers, even where their digit groups happen to pass the Luhn check
 // (order ids in URL paths did, under load): UUIDs and long hex ids are blanked before the scan.
-const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
 const HEX_ID = /\b(?=[0-9a-f]*[a-f])[0-9a-f]{16,}\b/gi;
 
 export function containsCardNumber(text: string): boolean {
-  for (const [run] of text.replace(UUID, ' ').replace(HEX_ID, ' ').matchAll(DIGIT_RUN)) {
+  for (const [run] of text.replace(UUID_IN_TEXT, ' ').replace(HEX_ID, ' ').matchAll(DIGIT_RUN)) {
     const digits = run.replace(/[ -]/g, '');
     if (digits.length >= 13 && digits.length <= 19 && passesLuhn(digits)) return true;
   }

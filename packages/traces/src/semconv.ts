@@ -1,4 +1,4 @@
-import type { Finding } from './checks';
+import type { Finding } from './finding';
 import { isError, type Trace, type TraceSpan } from './model';
 
 /**

@@ -1,13 +1,12 @@
-import { CreateOrderRequest, FaultRulesInput } from '@hoptrace/contracts';
+import { CreateOrderRequest, FaultRulesInput, Services } from '@hoptrace/contracts';
+import { admitFaultsAtEdge, httpFaultHooks, isAdmin, type FaultAdmission, type FaultRules } from '@hoptrace/faults';
 import type { InventoryClient } from '@hoptrace/inventory/client';
-import { AppError, createHttpApp, parseInput, type FaultAdmission, type JsonResponse, type Logger, type ReadinessCheck } from '@hoptrace/kit';
+import { AppError, createHttpApp, parseInput, type JsonResponse, type Logger, type ReadinessCheck } from '@hoptrace/kit';
 import type { NotificationsClient } from '@hoptrace/notifications/client';
 import type { OrdersClient } from '@hoptrace/orders/client';
 import { traceResponseHeader } from '@hoptrace/telemetry';
 import type { JaegerClient } from '@hoptrace/traces';
 import type Koa from 'koa';
-import { admitFaultsAtEdge, isAdmin } from './fault-guard';
-import type { FaultRules } from './fault-rules';
 import { fetchTrace, toTraceView } from './order-trace';
 import { rateLimit, type RateLimit } from './rate-limit';
 import { serveStorefront } from './storefront';
@@ -57,9 +56,8 @@ const isRelay = (ctx: Koa.Context) => ctx.path === OTLP_PATH || ctx.path.startsW
 export function buildApp(deps: GatewayDeps): Koa {
   const exempt = (ctx: Koa.Context) => isAdmin(ctx.get('authorization'), deps.adminToken);
   return createHttpApp({
-    service: 'gateway',
-    faults: deps.faults,
-    admitFaults: admitFaultsAtEdge(deps.faults, deps.adminToken, deps.faultRules),
+    // The edge: fault entries are admitted here (admin token, global rules) and signed.
+    ...httpFaultHooks(Services.gateway.name, deps.faults, admitFaultsAtEdge(deps.faults, deps.adminToken, deps.faultRules)),
     requestBudgetMs: deps.requestBudgetMs,
     logger: deps.logger,
     readiness: deps.readiness,

@@ -1,3 +1,5 @@
+import { Services } from '@hoptrace/contracts';
+import { adminTokenVar } from '@hoptrace/faults';
 import { env, loadConfig } from '@hoptrace/kit';
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -9,7 +11,7 @@ const rateLimitVar = (fallback: string, what: string) => z.string().default(fall
   .describe(what);
 
 export const GatewayConfig = z.object({
-  PORT: env.port(8080),
+  PORT: env.port(Services.gateway.port),
   INVENTORY_URL: env.url('base URL of the inventory service'),
   ORDERS_URL: env.url('base URL of the orders service'),
   NOTIFICATIONS_URL: env.url('base URL of the notifications service'),
@@ -17,7 +19,7 @@ export const GatewayConfig = z.object({
   JAEGER_QUERY_URL: env.url("Jaeger's HTTP query API as the gateway reaches it (order trace waterfall)"),
   OTEL_EXPORTER_OTLP_ENDPOINT: env.url('the collector; browser spans are forwarded to <it>/v1/traces'),
   ORDER_TIMEOUT_MS: env.ms(5000, 'time budget of a request from the gateway on, e.g. placing an order'),
-  HOPTRACE_ADMIN_TOKEN: env.adminToken(),
+  HOPTRACE_ADMIN_TOKEN: adminTokenVar(),
   HOPTRACE_RATE_LIMIT: rateLimitVar('100/s,burst=200', 'per-client-address limit of the public API: <n>/s[,burst=<m>], or 0 for none'),
   HOPTRACE_OTLP_RATE_LIMIT: rateLimitVar('10/s,burst=40', 'per-client-address limit of the browser-span relay (/otlp/v1/traces): <n>/s[,burst=<m>], or 0 for none'),
   HOPTRACE_W3C_HARNESS: z.enum(['0', '1']).default('0').transform((v) => v === '1').describe('1 serves POST /__w3c/test, the W3C Trace Context test-service endpoint (off: 404)'),

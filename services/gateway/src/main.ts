@@ -1,15 +1,18 @@
+import { Services } from '@hoptrace/contracts';
+import { FaultAdmission, FaultRules } from '@hoptrace/faults';
 import { InventoryClient } from '@hoptrace/inventory/client';
-import { closeServer, createLogger, FaultAdmission, listen, runService } from '@hoptrace/kit';
+import { createLogger, runService } from '@hoptrace/kit';
 import { NotificationsClient } from '@hoptrace/notifications/client';
 import { OrdersClient } from '@hoptrace/orders/client';
 import { JaegerClient } from '@hoptrace/traces';
 import { buildApp } from './app';
 import { readConfig } from './config';
-import { FaultRules } from './fault-rules';
 
-runService('gateway', async () => {
+const SERVICE = Services.gateway;
+
+void runService(SERVICE, async () => {
   const config = readConfig();
-  const logger = createLogger('gateway', config.LOG_LEVEL);
+  const logger = createLogger(SERVICE.name, config.LOG_LEVEL);
   const inventory = new InventoryClient(config.INVENTORY_URL, config.HTTP_TIMEOUT_MS);
   const faultRules = new FaultRules();
   faultRules.observe();
@@ -31,7 +34,5 @@ runService('gateway', async () => {
     requestBudgetMs: config.ORDER_TIMEOUT_MS,
     readiness: [{ name: 'inventory', required: true, check: () => inventory.listProducts() }],
   });
-  const server = await listen(app, config.PORT);
-  logger.info({ port: config.PORT, w3cHarness: config.HOPTRACE_W3C_HARNESS }, 'gateway listening');
-  return { logger, service: { stop: () => closeServer(server) } };
-});
+  return { logger, http: { app, port: config.PORT, details: { w3cHarness: config.HOPTRACE_W3C_HARNESS } } };
+}).then((code) => process.exit(code));

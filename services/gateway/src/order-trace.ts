@@ -1,23 +1,11 @@
 import { DependencyUnavailable, NotFound } from '@hoptrace/kit';
-import { fromJaeger, isError, JaegerClient, type AttributeValue, type Trace } from '@hoptrace/traces';
+import type { OrderTrace } from '@hoptrace/contracts';
+import { fromJaeger, isError, JaegerClient, type Trace } from '@hoptrace/traces';
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 
-/** The shape the storefront's waterfall reads (GET /api/orders/:id/trace). */
-export interface TraceSpanView {
-  spanId: string;
-  parentSpanId?: string;
-  service: string;
-  name: string;
-  kind?: string;
-  startOffsetUs: number;
-  durationUs: number;
-  error: boolean;
-  attributes: Record<string, AttributeValue>;
-  events: { name: string; offsetUs: number; attributes: Record<string, AttributeValue> }[];
-}
-
-export function toTraceView(trace: Trace): { traceId: string; spans: TraceSpanView[] } {
+/** The shape the storefront's waterfall reads (GET /api/orders/:id/trace): offsets from the trace's start. */
+export function toTraceView(trace: Trace): OrderTrace {
   const start = Math.min(...trace.spans.map((s) => s.startUs));
   return {
     traceId: trace.traceId,

@@ -1,5 +1,5 @@
 import { STOREFRONT_SERVICE_NAME } from '@hoptrace/contracts';
-import { AppError, BadRequest, DependencyUnavailable, ValidationFailed } from '@hoptrace/kit';
+import { AppError, BadRequest, DependencyUnavailable, readJson, ValidationFailed } from '@hoptrace/kit';
 import { suppressTracing } from '@opentelemetry/core';
 import { context } from '@opentelemetry/api';
 import type { Context, Next } from 'koa';
@@ -49,21 +49,7 @@ export function relayBrowserSpans(collectorUrl: string) {
     if (ctx.request.type !== 'application/json') {
       throw new AppError(415, 'unsupported_media_type', 'send OTLP/JSON (application/json): only that can be checked here', { body: 'OTLP/JSON traces' });
     }
-    const tooLarge = () => new BadRequest('body_too_large', `OTLP export larger than ${OTLP_LIMIT / 1024} KiB`, { body: `at most ${OTLP_LIMIT / 1024} KiB` });
-    if (ctx.request.length > OTLP_LIMIT) throw tooLarge();
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > OTLP_LIMIT) throw tooLarge();
-      chunks.push(chunk);
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    } catch (err) {
-      throw new BadRequest('invalid_json', 'the body is not valid JSON', { body: (err as Error).message });
-    }
+    const parsed = await readJson(ctx, OTLP_LIMIT, 'the OTLP export');
     const body = JSON.stringify(checkBrowserExport(parsed));
     const res = await context.with(suppressTracing(context.active()), () =>
       fetch(collectorUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(5000) }))

@@ -1,6 +1,5 @@
 import { W3cTestRequest } from '@hoptrace/contracts';
-import { BadRequest, parseInput } from '@hoptrace/kit';
-import type Router from '@koa/router';
+import { BadRequest, parseInput, type Routes } from '@hoptrace/kit';
 import { isIP } from 'node:net';
 
 export const W3C_HARNESS_PATH = '/__w3c/test';
@@ -27,7 +26,7 @@ export function isLoopbackUrl(text: string): boolean {
  * headers the suite receives back are our propagator's. Registered only when
  * HOPTRACE_W3C_HARNESS=1; otherwise the path is a 404 like any other.
  */
-export function serveW3cHarness(router: Router, timeoutMs = 5000): void {
+export function serveW3cHarness(router: Routes, timeoutMs = 5000): void {
   router.post(W3C_HARNESS_PATH, async (ctx) => {
     const calls = parseInput(W3cTestRequest, ctx.request.body);
     const bad = Object.fromEntries(calls.map((c, i) => [`${i}.url`, c.url] as const).filter(([, url]) => !isLoopbackUrl(url)).map(([field]) => [field, 'a loopback http(s) URL']));

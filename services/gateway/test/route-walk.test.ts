@@ -1,21 +1,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import pino from 'pino';
 import { context, propagation } from '@opentelemetry/api';
-import { FaultAdmission, isFaultEntry, servedRoutes, traceIdOf } from '@hoptrace/kit';
+import { FaultAdmission, FaultRules, isFaultEntry, traceIdOf } from '@hoptrace/faults';
+import { servedRoutes } from '@hoptrace/kit';
 import { SERVICE_NAMES, FAULT_KINDS } from '@hoptrace/contracts';
 import { buildApp, type GatewayDeps } from '../src/app';
-import { FaultRules } from '../src/fault-rules';
-import { injectedFaults, traced } from '../../../packages/kit/test/otel-harness';
+import { injectedFaults, traced } from '../../../packages/faults/test/otel-harness';
+import { gatewayDeps, ORDER_ID, serve, TOKEN } from './fixtures';
 
-const TOKEN = 'route-walk-admin-token-0123456789';
-const ORDER_ID = '6f1c1a52-6d7e-4c53-9a43-1f5b2f1a0c01';
 const admission = new FaultAdmission(TOKEN);
 /** What reached each downstream call: its fault entries, and whether their signature held. */
 const downstream: { call: string; traceId?: string; faults: string[]; signed: boolean }[] = [];
@@ -27,38 +20,22 @@ function seen(call: string) {
 }
 
 const rules = new FaultRules();
-const storefront = mkdtempSync(join(tmpdir(), 'storefront-'));
-writeFileSync(join(storefront, 'index.html'), '<!doctype html><title>shop</title>');
-
-const deps: GatewayDeps = {
+const deps: GatewayDeps = gatewayDeps({
   inventory: { listProducts: async () => { seen('inventory.listProducts'); return []; } } as never,
   orders: {
     place: async () => { seen('orders.place'); return { status: 201, body: { id: ORDER_ID, status: 'paid', traceId: 'x' } }; },
     get: async () => { seen('orders.get'); return { status: 404, body: { error: { code: 'not_found', message: 'no such order' } } }; },
   } as never,
   notifications: { forOrder: async () => { seen('notifications.forOrder'); return { status: 200, body: [] }; } } as never,
-  logger: pino({ level: 'silent' }),
-  readiness: [],
-  storefrontDir: storefront,
-  jaegerUiUrl: 'http://127.0.0.1:1/',
-  jaeger: { getTrace: async () => undefined } as never,
-  collectorTracesUrl: 'http://127.0.0.1:1/v1/traces',
-  adminToken: TOKEN,
   faults: admission,
   faultRules: rules,
-  requestBudgetMs: 2000,
-  w3cHarness: true,
-};
+});
 const app = buildApp(deps);
 
-let server: Server;
 let base: string;
-before(async () => {
-  server = createServer(traced(app.callback()));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-after(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+let close: () => Promise<void>;
+before(async () => { ({ base, close } = await serve(traced(app.callback()))); });
+after(() => close());
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 const concrete = (path: string) => path.replace(/:[a-zA-Z]+/g, ORDER_ID);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 const gateway = process.env.HOPTRACE_GATEWAY_URL ?? 'http://localhost:8080';
@@ -9,6 +10,9 @@ const { version } = JSON.parse(readFileSync(new URL('./package.json', import.met
 export default defineConfig({
   base: '/',
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
+  // The contracts' TypeScript source, not their CommonJS build: as ES modules (zod's too) the
+  // bundle keeps only what the storefront uses of them.
+  resolve: { alias: { '@hoptrace/contracts': fileURLToPath(new URL('../../../packages/contracts/src/index.ts', import.meta.url)) } },
   // Resource attributes of the browser spans, fixed at build time (see src/build-info.d.ts).
   // HOPTRACE_ENVIRONMENT defaults as in docker-compose.yml, so browser and services agree.
   define: {

@@ -1,13 +1,13 @@
 import { ReserveRequest } from '@hoptrace/contracts';
-import { createHttpApp, parseInput, type FaultAdmission, type Logger, type ReadinessCheck } from '@hoptrace/kit';
+import { createHttpApp, parseInput, type HttpHooks, type Logger, type ReadinessCheck } from '@hoptrace/kit';
 import { trace } from '@opentelemetry/api';
 import type Koa from 'koa';
 import type { InventoryStore } from './store';
 
-export function buildApp(deps: { store: InventoryStore; logger: Logger; readiness: ReadinessCheck[]; faults: FaultAdmission }): Koa {
+export function buildApp(deps: { store: InventoryStore; logger: Logger; readiness: ReadinessCheck[]; hooks: HttpHooks }): Koa {
   const { store } = deps;
-  return createHttpApp({ service: 'inventory',
-    faults: deps.faults,
+  return createHttpApp({
+    ...deps.hooks,
     logger: deps.logger,
     readiness: deps.readiness,
     routes: (router) => {
@@ -19,7 +19,6 @@ export function buildApp(deps: { store: InventoryStore; logger: Logger; readines
         ctx.status = created ? 201 : 200;
         ctx.body = reservation;
       });
-      router.get('/reservations/:id', async (ctx) => { ctx.body = await store.get(ctx.params.id!); });
       router.post('/reservations/:id/commit', async (ctx) => { ctx.body = await store.commit(ctx.params.id!); });
       router.post('/reservations/:id/release', async (ctx) => { ctx.body = await store.release(ctx.params.id!); });
       router.post('/reservations/by-order/:orderId/release', async (ctx) => { ctx.body = await store.release(await store.idForOrder(ctx.params.orderId!)); });

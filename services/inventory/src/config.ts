@@ -1,10 +1,12 @@
+import { Services } from '@hoptrace/contracts';
+import { adminTokenVar } from '@hoptrace/faults';
 import { env, loadConfig } from '@hoptrace/kit';
 import { z } from 'zod';
 
 export const InventoryConfig = z.object({
-  PORT: env.port(8082),
+  PORT: env.port(Services.inventory.port),
   DATABASE_URL: env.url('postgres:// URL of the inventory database'),
-  HOPTRACE_ADMIN_TOKEN: env.adminToken(),
+  HOPTRACE_ADMIN_TOKEN: adminTokenVar(),
   LOG_LEVEL: env.logLevel(),
 });
 

@@ -1,17 +1,20 @@
-import { closeServer, createLogger, createPool, FaultAdmission, listen, migrate, runService } from '@hoptrace/kit';
+import { Services } from '@hoptrace/contracts';
+import { FaultAdmission, httpFaultHooks } from '@hoptrace/faults';
+import { createLogger, createPool, migrate, runService } from '@hoptrace/kit';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { InventoryStore, MIGRATIONS } from './store';
 
-runService('inventory', async () => {
+const SERVICE = Services.inventory;
+
+void runService(SERVICE, async () => {
   const config = readConfig();
-  const logger = createLogger('inventory', config.LOG_LEVEL);
+  const logger = createLogger(SERVICE.name, config.LOG_LEVEL);
   const pool = createPool(config.DATABASE_URL, logger);
   await migrate(pool, MIGRATIONS);
   const store = new InventoryStore(pool);
   await store.seed();
-  const app = buildApp({ store, logger, faults: new FaultAdmission(config.HOPTRACE_ADMIN_TOKEN), readiness: [{ name: 'database', required: true, check: () => pool.query('SELECT 1') }] });
-  const server = await listen(app, config.PORT);
-  logger.info({ port: config.PORT }, 'inventory listening');
-  return { logger, service: { stop: async () => { await closeServer(server); await pool.end(); } } };
-});
+  const hooks = httpFaultHooks(SERVICE.name, new FaultAdmission(config.HOPTRACE_ADMIN_TOKEN));
+  const app = buildApp({ store, logger, hooks, readiness: [{ name: 'database', required: true, check: () => pool.query('SELECT 1') }] });
+  return { logger, http: { app, port: config.PORT }, pool };
+}).then((code) => process.exit(code));

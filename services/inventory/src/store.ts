@@ -40,12 +40,6 @@ export class InventoryStore {
     return rows.map(toProduct);
   }
 
-  async get(id: string): Promise<Reservation> {
-    const { rows } = await this.pool.query<ReservationRow>('SELECT * FROM reservations WHERE id = $1', [id]);
-    if (!rows[0]) throw new NotFound(`reservation ${id}`);
-    return toReservation(rows[0]);
-  }
-
   async idForOrder(orderId: string): Promise<string> {
     const { rows } = await this.pool.query<{ id: string }>('SELECT id FROM reservations WHERE order_id = $1', [orderId]);
     if (!rows[0]) throw new NotFound(`reservation for order ${orderId}`);

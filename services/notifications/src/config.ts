@@ -1,11 +1,13 @@
+import { Services } from '@hoptrace/contracts';
+import { adminTokenVar } from '@hoptrace/faults';
 import { env, loadConfig } from '@hoptrace/kit';
 import { z } from 'zod';
 
 export const NotificationsConfig = z.object({
-  PORT: env.port(8085),
+  PORT: env.port(Services.notifications.port),
   DATABASE_URL: env.url('postgres:// URL of the notifications database'),
   KAFKA_BROKERS: env.list('comma-separated Kafka bootstrap servers, host:port'),
-  HOPTRACE_ADMIN_TOKEN: env.adminToken(),
+  HOPTRACE_ADMIN_TOKEN: adminTokenVar(),
   LOG_LEVEL: env.logLevel(),
 });
 

@@ -1,33 +1,35 @@
-import { dlqOf, OrderShipped, Topics } from '@hoptrace/contracts';
-import { EventConsumer, jsonEvent, kafkaServiceReadiness, listen, openKafkaService, runService, startConsumers, withPoisonFaults } from '@hoptrace/kit';
+import { OrderShipped, Services } from '@hoptrace/contracts';
+import { consumerFaults, crashFaults, FAULT_MARKS_MIGRATION, FaultAdmission, faultMarksIn, httpFaultHooks, withPoisonFaults } from '@hoptrace/faults';
+import { jsonEvent, kafkaServiceParts, kafkaServiceReadiness, openKafkaService, runService, serviceConsumer } from '@hoptrace/kit';
 import { trace } from '@opentelemetry/api';
-import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { notifyCustomer } from './notify-customer';
 import { MIGRATIONS, NotificationsStore } from './store';
 
-runService('notifications', async () => {
+const SERVICE = Services.notifications;
+
+void runService(SERVICE, async () => {
   const config = readConfig();
-  const r = await openKafkaService('notifications', config, MIGRATIONS);
+  const r = await openKafkaService(SERVICE.name, config, [...MIGRATIONS, FAULT_MARKS_MIGRATION]);
+  const admission = new FaultAdmission(config.HOPTRACE_ADMIN_TOKEN);
   const store = new NotificationsStore(r.pool);
-  const deps = { store, sender: withPoisonFaults('notifications', r.producer, r.faults), newId: randomUUID, now: () => new Date() };
-  const consumer = new EventConsumer<OrderShipped>({
-    kafka: r.kafka, producer: r.producer, logger: r.logger, faultMarks: r.faultMarks, faults: r.faults,
-    service: 'notifications',
-    groupId: 'notifications',
-    topics: [Topics.orderShipped],
+  // An injected crash ends the process mid-message (exit code 70), as a real crash would.
+  const crashPoint = crashFaults({ service: SERVICE.name, admission, marks: faultMarksIn(r.pool), logger: r.logger, exit: (code) => process.exit(code) });
+  const deps = { store, sender: withPoisonFaults(SERVICE.name, r.producer, admission), newId: randomUUID, now: () => new Date() };
+  const consumer = serviceConsumer<OrderShipped>(SERVICE, r, {
     decode: jsonEvent(OrderShipped),
+    interceptors: [consumerFaults(admission, SERVICE.name)],
     handle: async (event, delivery) => {
       trace.getActiveSpan()?.setAttribute('order.id', event.orderId);
-      const sent = await notifyCustomer({ ...deps, checkpoint: delivery.checkpoint }, event);
+      const sent = await notifyCustomer({ ...deps, checkpoint: crashPoint(delivery) }, event);
       r.logger.info({ orderId: event.orderId, notificationId: sent.id }, 'customer notified');
     },
   });
-  let server: Server | undefined;
-  const stop = startConsumers(r, [Topics.orderShipped, dlqOf(Topics.orderShipped), Topics.orderNotified], [consumer], () => server);
-  server = await listen(buildApp({ store, logger: r.logger, faults: r.faults, readiness: kafkaServiceReadiness(r, true) }), config.PORT);
-  r.logger.info({ port: config.PORT }, 'notifications listening');
-  return { logger: r.logger, service: { stop } };
-});
+  return {
+    logger: r.logger,
+    http: { app: buildApp({ store, logger: r.logger, hooks: httpFaultHooks(SERVICE.name, admission), readiness: kafkaServiceReadiness(r, true) }), port: config.PORT },
+    ...kafkaServiceParts(SERVICE, r, [consumer]),
+  };
+}).then((code) => process.exit(code));

@@ -1,16 +1,14 @@
-import { CreateOrderRequest } from '@hoptrace/contracts';
-import { createHttpApp, NotFound, parseInput, type FaultAdmission, type Logger, type ReadinessCheck } from '@hoptrace/kit';
+import { CreateOrderRequest, isUuid } from '@hoptrace/contracts';
+import { createHttpApp, NotFound, parseInput, type HttpHooks, type Logger, type ReadinessCheck } from '@hoptrace/kit';
 import { activeTraceId } from '@hoptrace/telemetry';
 import { trace } from '@opentelemetry/api';
 import type Koa from 'koa';
 import { hashEmail, placeOrder, type PlaceOrderDeps } from './place-order';
 import type { OrdersStore } from './store';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function buildApp(deps: { store: OrdersStore; placeOrderDeps: PlaceOrderDeps; logger: Logger; readiness: ReadinessCheck[]; faults: FaultAdmission }): Koa {
-  return createHttpApp({ service: 'orders',
-    faults: deps.faults,
+export function buildApp(deps: { store: OrdersStore; placeOrderDeps: PlaceOrderDeps; logger: Logger; readiness: ReadinessCheck[]; hooks: HttpHooks }): Koa {
+  return createHttpApp({
+    ...deps.hooks,
     logger: deps.logger,
     readiness: deps.readiness,
     routes: (router) => {
@@ -25,7 +23,7 @@ export function buildApp(deps: { store: OrdersStore; placeOrderDeps: PlaceOrderD
       });
       router.get('/orders/:id', async (ctx) => {
         const id = ctx.params.id!;
-        if (!UUID.test(id)) throw new NotFound(`order ${id}`);
+        if (!isUuid(id)) throw new NotFound(`order ${id}`);
         ctx.body = await deps.store.view(id);
       });
     },

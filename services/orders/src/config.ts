@@ -1,15 +1,17 @@
+import { Services } from '@hoptrace/contracts';
+import { adminTokenVar } from '@hoptrace/faults';
 import { env, loadConfig } from '@hoptrace/kit';
 import { z } from 'zod';
 
 export const OrdersConfig = z.object({
-  PORT: env.port(8081),
+  PORT: env.port(Services.orders.port),
   DATABASE_URL: env.url('postgres:// URL of the orders database'),
   KAFKA_BROKERS: env.list('comma-separated Kafka bootstrap servers, host:port'),
   INVENTORY_URL: env.url('base URL of the inventory service'),
   PAYMENTS_URL: env.url('base URL of the payments service'),
   HTTP_TIMEOUT_MS: env.ms(2000, 'time budget of each call to inventory or payments'),
   OUTBOX_IDLE_MS: env.ms(100, 'how long the outbox relay waits when nothing is pending'),
-  HOPTRACE_ADMIN_TOKEN: env.adminToken(),
+  HOPTRACE_ADMIN_TOKEN: adminTokenVar(),
   LOG_LEVEL: env.logLevel(),
 });
 

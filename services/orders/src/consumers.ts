@@ -1,5 +1,6 @@
-import { DlqHeaders, dlqOf, OrderNotified, OrderShipped, Topics } from '@hoptrace/contracts';
-import { EventConsumer, jsonEvent, type FaultAdmission, type FaultMarks, type Logger, type MessageSender } from '@hoptrace/kit';
+import { DEAD_LETTER_TOPICS, DlqHeaders, isUuid, OrderNotified, OrderShipped, Services, Topics } from '@hoptrace/contracts';
+import { consumerFaults, type FaultAdmission } from '@hoptrace/faults';
+import { EventConsumer, jsonEvent, type Logger, type MessageSender } from '@hoptrace/kit';
 import { trace } from '@opentelemetry/api';
 import type { Kafka } from 'kafkajs';
 import type { OrderMetrics } from './metrics';
@@ -7,12 +8,9 @@ import type { OrdersStore } from './store';
 
 const decodeShipped = jsonEvent(OrderShipped);
 const decodeNotified = jsonEvent(OrderNotified);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SERVICE = Services.orders;
 
-export const CONSUMED_TOPICS = [Topics.orderShipped, Topics.orderNotified];
-export const WATCHED_DEAD_LETTERS = [Topics.orderPlaced, Topics.orderShipped, Topics.orderNotified].map(dlqOf);
-
-interface Deps { kafka: Kafka; producer: MessageSender; store: OrdersStore; logger: Logger; metrics: OrderMetrics; faultMarks: FaultMarks; faults: FaultAdmission }
+interface Deps { kafka: Kafka; producer: MessageSender; store: OrdersStore; logger: Logger; metrics: OrderMetrics; admission: FaultAdmission }
 
 /** Undoing what a failed order holds: both calls are idempotent and safe to repeat. */
 export interface Compensation {
@@ -21,12 +19,12 @@ export interface Compensation {
 }
 
 /** orders.shipped and orders.notified advance an order to shipped, then completed, once each. */
-export function progressConsumer({ kafka, producer, store, logger, metrics, faultMarks, faults }: Deps): EventConsumer<OrderShipped | OrderNotified> {
+export function progressConsumer({ kafka, producer, store, logger, metrics, admission }: Deps): EventConsumer<OrderShipped | OrderNotified> {
   return new EventConsumer<OrderShipped | OrderNotified>({
-    kafka, producer, logger, faultMarks, faults,
-    service: 'orders',
-    groupId: 'orders',
-    topics: CONSUMED_TOPICS,
+    kafka, producer, logger,
+    interceptors: [consumerFaults(admission, SERVICE.name)],
+    groupId: SERVICE.name,
+    topics: [Topics.orderShipped, Topics.orderNotified],
     decode: (message, topic) => (topic === Topics.orderShipped ? decodeShipped(message) : decodeNotified(message)),
     handle: async (event) => {
       trace.getActiveSpan()?.setAttribute('order.id', event.orderId);
@@ -43,16 +41,18 @@ export function progressConsumer({ kafka, producer, store, logger, metrics, faul
  * reason the consumer gave up. Nothing here is ever dead-lettered again: a dead letter without
  * an order id is logged and skipped.
  */
-export function deadLetterWatcher({ kafka, producer, store, logger, metrics, faults }: Deps, compensation: Compensation): EventConsumer<{ orderId?: string; source: string; reason: string }> {
+export function deadLetterWatcher({ kafka, producer, store, logger, metrics, admission }: Deps, compensation: Compensation): EventConsumer<{ orderId?: string; source: string; reason: string }> {
   return new EventConsumer({
-    kafka, producer, logger, faults,
-    groupId: 'orders-dead-letters',
-    topics: WATCHED_DEAD_LETTERS,
+    kafka, producer, logger,
+    // Admission only: no fault is aimed at the watcher, but what it sends on carries none either.
+    interceptors: [consumerFaults(admission)],
+    groupId: `${SERVICE.name}-dead-letters`,
+    topics: DEAD_LETTER_TOPICS,
     decode: (message, topic) => {
       const header = (name: string) => message.headers?.[name]?.toString() ?? '';
       const key = message.key?.toString();
       const source = header(DlqHeaders.originalTopic) || topic.replace(/\.dlq$/, '');
-      return { orderId: key && UUID.test(key) ? key : undefined, source, reason: `${source} could not be processed: ${header(DlqHeaders.error) || 'unknown error'}` };
+      return { orderId: isUuid(key) ? key : undefined, source, reason: `${source} could not be processed: ${header(DlqHeaders.error) || 'unknown error'}` };
     },
     handle: async ({ orderId, source, reason }) => {
       if (!orderId) {

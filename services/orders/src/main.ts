@@ -1,44 +1,34 @@
-import { dlqOf, Topics } from '@hoptrace/contracts';
+import { Services } from '@hoptrace/contracts';
+import { FaultAdmission, httpFaultHooks, isPerRequestFaultCode, withPoisonFaults } from '@hoptrace/faults';
 import { InventoryClient } from '@hoptrace/inventory/client';
-import {
-  CircuitBreaker, DependencyUnavailable, kafkaServiceReadiness, listen, openKafkaService, runService, startConsumers, withPoisonFaults,
-} from '@hoptrace/kit';
+import { CircuitBreaker, DependencyUnavailable, kafkaServiceParts, kafkaServiceReadiness, openKafkaService, runService } from '@hoptrace/kit';
 import { PaymentsClient } from '@hoptrace/payments/client';
 import { context, propagation } from '@opentelemetry/api';
-import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { buildApp } from './app';
 import { readConfig } from './config';
-import { deadLetterWatcher, progressConsumer, WATCHED_DEAD_LETTERS } from './consumers';
+import { deadLetterWatcher, progressConsumer } from './consumers';
 import { createOrderMetrics, observeOutbox } from './metrics';
 import { OutboxRelay } from './outbox-relay';
 import { MIGRATIONS, OrdersStore } from './store';
 
-runService('orders', async () => {
+const SERVICE = Services.orders;
+
+void runService(SERVICE, async () => {
   const config = readConfig();
-  const r = await openKafkaService('orders', config, MIGRATIONS);
+  const r = await openKafkaService(SERVICE.name, config, MIGRATIONS);
   const { logger } = r;
+  const admission = new FaultAdmission(config.HOPTRACE_ADMIN_TOKEN);
   const store = new OrdersStore(r.pool);
   const metrics = createOrderMetrics();
   observeOutbox(store);
-  const relay = new OutboxRelay(store, withPoisonFaults('orders', r.producer, r.faults), logger, config.OUTBOX_IDLE_MS);
-  relay.start();
   const inventory = new InventoryClient(config.INVENTORY_URL, config.HTTP_TIMEOUT_MS);
   // Per-request injected errors stay out of the breaker's count: one request's fault must not
   // change what other requests see. Global faults and real failures count.
-  const payments = new PaymentsClient(config.PAYMENTS_URL, config.HTTP_TIMEOUT_MS, new CircuitBreaker('payments', {
-    isFailure: (err) => err instanceof DependencyUnavailable && err.upstreamCode !== 'fault_injected_request',
+  const payments = new PaymentsClient(config.PAYMENTS_URL, config.HTTP_TIMEOUT_MS, new CircuitBreaker(Services.payments.name, {
+    isFailure: (err) => err instanceof DependencyUnavailable && !isPerRequestFaultCode(err.upstreamCode),
   }));
-  const consumerDeps = { kafka: r.kafka, producer: r.producer, store, logger, metrics, faultMarks: r.faultMarks, faults: r.faults };
-  const consumers = [
-    progressConsumer(consumerDeps),
-    deadLetterWatcher(consumerDeps, { releaseStock: (id) => inventory.release(id), refund: (id) => payments.refund(id) }),
-  ];
-  let server: Server | undefined;
-  // Orders are taken while Kafka is down (the outbox keeps them): consumers start in the background.
-  const stop = startConsumers(r, [...Object.values(Topics), ...Object.values(Topics).map(dlqOf), ...WATCHED_DEAD_LETTERS], consumers, () => server,
-    () => relay.stop());
-
+  const consumerDeps = { kafka: r.kafka, producer: r.producer, store, logger, metrics, admission };
   const app = buildApp({
     store,
     logger,
@@ -57,9 +47,16 @@ runService('orders', async () => {
       metrics,
     },
     readiness: kafkaServiceReadiness(r, false),
-    faults: r.faults,
+    hooks: httpFaultHooks(SERVICE.name, admission),
   });
-  server = await listen(app, config.PORT);
-  logger.info({ port: config.PORT }, 'orders listening');
-  return { logger, service: { stop } };
-});
+  return {
+    logger,
+    http: { app, port: config.PORT },
+    // Orders are taken while Kafka is down (the outbox keeps them): consumers start in the background.
+    ...kafkaServiceParts(SERVICE, r, [
+      progressConsumer(consumerDeps),
+      deadLetterWatcher(consumerDeps, { releaseStock: (id) => inventory.release(id), refund: (id) => payments.refund(id) }),
+    ]),
+    relay: new OutboxRelay(store, withPoisonFaults(SERVICE.name, r.producer, admission), logger, config.OUTBOX_IDLE_MS),
+  };
+}).then((code) => process.exit(code));

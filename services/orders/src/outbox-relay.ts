@@ -1,8 +1,8 @@
 import type { Logger, MessageSender } from '@hoptrace/kit';
 import { context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { OrdersStore, OutboxRow } from './store';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Publishes outbox rows in order, each under the trace context of the request that wrote it (so

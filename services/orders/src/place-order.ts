@@ -1,4 +1,4 @@
-import { Topics, type Charge, type CreatedOrder, type CreateOrderRequest, type OrderItemInput, type OrderPlaced, type PaymentInput, type Reservation } from '@hoptrace/contracts';
+import { Services, Topics, type Charge, type CreatedOrder, type CreateOrderRequest, type OrderItemInput, type OrderPlaced, type PaymentInput, type Reservation } from '@hoptrace/contracts';
 import { AppError, DependencyUnavailable, isAppError } from '@hoptrace/kit';
 import { createHash } from 'node:crypto';
 import { failureKind, type OrderMetrics } from './metrics';
@@ -56,7 +56,7 @@ export async function placeOrder(deps: PlaceOrderDeps, input: CreateOrderRequest
 
   const fail = async (step: Parameters<typeof failureReason>[0], err: unknown): Promise<never> => {
     await deps.store.markFailed(id, failureReason(step, err)).catch((e) => deps.warn('could not mark the order failed', e));
-    const known = isAppError(err) ? err : new DependencyUnavailable('orders', (err as Error).message);
+    const known = isAppError(err) ? err : new DependencyUnavailable(Services.orders.name, (err as Error).message);
     deps.metrics?.failed(failureKind(known.status));
     throw new AppError(known.status, known.code, known.message, publicFields(known), id);
   };

@@ -1,13 +1,13 @@
 import { ChargeRequest } from '@hoptrace/contracts';
-import { BadRequest, createHttpApp, parseInput, type FaultAdmission, type Logger } from '@hoptrace/kit';
+import { BadRequest, createHttpApp, parseInput, type HttpHooks, type Logger } from '@hoptrace/kit';
 import { trace } from '@opentelemetry/api';
 import type Koa from 'koa';
 import type { Ledger } from './ledger';
 
-export function buildApp(deps: { ledger: Ledger; logger: Logger; faults: FaultAdmission }): Koa {
+export function buildApp(deps: { ledger: Ledger; logger: Logger; hooks: HttpHooks }): Koa {
   const { ledger } = deps;
-  return createHttpApp({ service: 'payments',
-    faults: deps.faults,
+  return createHttpApp({
+    ...deps.hooks,
     logger: deps.logger,
     readiness: [],
     routes: (router) => {
@@ -20,7 +20,6 @@ export function buildApp(deps: { ledger: Ledger; logger: Logger; faults: FaultAd
         ctx.status = replayed ? 200 : 201;
         ctx.body = charge;
       });
-      router.get('/charges/:id', (ctx) => { ctx.body = ledger.get(ctx.params.id!); });
       router.post('/charges/:id/refund', (ctx) => { ctx.body = ledger.refund(ctx.params.id!); });
       router.post('/charges/by-order/:orderId/refund', (ctx) => { ctx.body = ledger.refundForOrder(ctx.params.orderId!); });
     },

@@ -1,9 +1,11 @@
+import { Services } from '@hoptrace/contracts';
+import { adminTokenVar } from '@hoptrace/faults';
 import { env, loadConfig } from '@hoptrace/kit';
 import { z } from 'zod';
 
 export const PaymentsConfig = z.object({
-  PORT: env.port(8083),
-  HOPTRACE_ADMIN_TOKEN: env.adminToken(),
+  PORT: env.port(Services.payments.port),
+  HOPTRACE_ADMIN_TOKEN: adminTokenVar(),
   LOG_LEVEL: env.logLevel(),
 });
 

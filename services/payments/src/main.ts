@@ -1,12 +1,15 @@
-import { closeServer, createLogger, FaultAdmission, listen, runService } from '@hoptrace/kit';
+import { Services } from '@hoptrace/contracts';
+import { FaultAdmission, httpFaultHooks } from '@hoptrace/faults';
+import { createLogger, runService } from '@hoptrace/kit';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { Ledger } from './ledger';
 
-runService('payments', async () => {
+const SERVICE = Services.payments;
+
+void runService(SERVICE, async () => {
   const config = readConfig();
-  const logger = createLogger('payments', config.LOG_LEVEL);
-  const server = await listen(buildApp({ ledger: new Ledger(), logger, faults: new FaultAdmission(config.HOPTRACE_ADMIN_TOKEN) }), config.PORT);
-  logger.info({ port: config.PORT }, 'payments listening');
-  return { logger, service: { stop: () => closeServer(server) } };
-});
+  const logger = createLogger(SERVICE.name, config.LOG_LEVEL);
+  const hooks = httpFaultHooks(SERVICE.name, new FaultAdmission(config.HOPTRACE_ADMIN_TOKEN));
+  return { logger, http: { app: buildApp({ ledger: new Ledger(), logger, hooks }), port: config.PORT } };
+}).then((code) => process.exit(code));

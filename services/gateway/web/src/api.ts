@@ -1,5 +1,5 @@
 import { parseErrorBody } from './lib/server-errors';
-import type { AppConfig, CreatedOrder, CreateOrderRequest, ErrorBody, FaultRule, FaultRuleInput, Notification, OrderTrace, OrderView, Product } from './lib/types';
+import type { AppConfig, CreatedOrder, CreateOrderRequest, ErrorBody, FaultRule, FaultRuleInput, Notification, OrderTrace, OrderView, Product } from '@hoptrace/contracts';
 
 /**
  * Thin fetch wrappers for the gateway's /api. Bodies and headers are never logged: the order request
@@ -62,11 +62,14 @@ export const api = {
   clearFaultRules: (token: string) => request<FaultRuleList>(FAULTS_PATH, { method: 'DELETE', headers: bearer(token) }),
 };
 
-let config: Promise<AppConfig> | undefined;
+/** GET /api/config as the page holds it: null where it could not be loaded (the page works on, without the Jaeger link). */
+export type LoadedConfig = { [K in keyof AppConfig]: AppConfig[K] | null };
+
+let config: Promise<LoadedConfig> | undefined;
 
 /** Loaded once per page load; a failure is not cached, so the next page view retries. */
-export function loadConfig(): Promise<AppConfig> {
-  config ??= request<{ jaegerUiUrl?: unknown }>('/api/config').then((result) => {
+export function loadConfig(): Promise<LoadedConfig> {
+  config ??= request<Partial<AppConfig>>('/api/config').then((result) => {
     const url = result.ok ? result.data.jaegerUiUrl : undefined;
     if (typeof url === 'string' && url !== '') return { jaegerUiUrl: url };
     config = undefined;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { addItem, canAdd, clampQuantity, MAX_LINES, parseCart, priceCart, pruneCart, removeItem, setQuantity, toOrderItems, type Cart } from '../src/lib/cart';
-import type { Product } from '../src/lib/types';
+import type { Product } from '@hoptrace/contracts';
 
 const products: Product[] = [
   { sku: 'MUG-01', name: 'Mug', priceCents: 1250, stock: 5 },

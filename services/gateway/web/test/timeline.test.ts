@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isTerminal, timelineSteps } from '../src/lib/timeline';
-import type { OrderView } from '../src/lib/types';
+import type { OrderView } from '@hoptrace/contracts';
 
 type Events = OrderView['events'];
 const states = (status: OrderView['status'], events: Events = []) =>

@@ -1,4 +1,4 @@
-import type { OrderItemInput, Product } from './types';
+import type { OrderItemInput, Product } from '@hoptrace/contracts';
 
 /** The same limits the server enforces on POST /api/orders. */
 export const MIN_QUANTITY = 1;

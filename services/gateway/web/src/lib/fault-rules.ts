@@ -1,15 +1,13 @@
 import { fieldMessage } from './server-errors';
-import type { ErrorBody, FaultRule, FaultRuleInput } from './types';
+import {
+  FAULT_KINDS, MAX_LATENCY_MS, MAX_ROUTE_LENGTH, SERVICE_NAMES,
+  type ErrorBody, type FaultKind, type FaultRule, type FaultRuleInput, type ServiceName,
+} from '@hoptrace/contracts';
 
-/** The global fault rules form: client-side copies of the server's FaultRuleInput rules. No DOM here. */
+/** The global fault rules form, checked in the page against the limits of the server's FaultRuleInput. No DOM here. */
 
-export const SERVICE_NAMES = ['gateway', 'orders', 'inventory', 'payments', 'fulfillment', 'notifications'] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
-export const FAULT_KINDS = ['error', 'latency', 'hang', 'poison', 'crash'] as const;
-export type FaultKind = (typeof FAULT_KINDS)[number];
-
-export const MAX_LATENCY_MS = 600_000;
-export const MAX_ROUTE_LENGTH = 200;
+export { FAULT_KINDS, MAX_LATENCY_MS, SERVICE_NAMES };
+export type { FaultKind, ServiceName };
 
 /** One line each, shown next to the kind select. */
 export const KIND_EFFECTS: Record<FaultKind, string> = {
@@ -59,7 +57,7 @@ export function validateRuleForm(form: RuleForm): RuleValidation {
   if (!(rate >= 0 && rate <= 1)) errors.rate = 'The rate must be a number from 0 to 1, for example 0.5 for half the requests.';
   const route = form.route.trim();
   if (route.length > MAX_ROUTE_LENGTH) errors.route = `The route can be at most ${MAX_ROUTE_LENGTH} characters.`;
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  if (Object.keys(errors).length > 0 || !isServiceName(service) || !isFaultKind(kind)) return { ok: false, errors };
   return { ok: true, rule: { service, kind, ...(param !== undefined ? { param } : {}), rate, ...(route ? { route } : {}) } };
 }
 

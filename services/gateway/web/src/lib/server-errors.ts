@@ -1,5 +1,5 @@
 import type { CheckoutField, FieldErrors } from './validation';
-import type { ErrorBody, OrderItemInput } from './types';
+import type { ErrorBody, OrderItemInput } from '@hoptrace/contracts';
 
 /** Turns a failed POST /api/orders into what the checkout form shows. No DOM here. */
 

@@ -1,4 +1,4 @@
-import type { OrderEventType, OrderStatus, OrderView } from './types';
+import type { OrderEventType, OrderStatus, OrderView } from '@hoptrace/contracts';
 
 export type StepKey = OrderEventType;
 export type StepState = 'done' | 'current' | 'upcoming' | 'failed';

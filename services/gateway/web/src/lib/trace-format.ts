@@ -1,4 +1,4 @@
-import type { TraceAttributes } from './types';
+import type { TraceAttributes } from '@hoptrace/contracts';
 
 const UNITS = [{ unit: 'µs', scale: 1 }, { unit: 'ms', scale: 1e3 }, { unit: 's', scale: 1e6 }] as const;
 

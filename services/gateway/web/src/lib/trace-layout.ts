@@ -1,8 +1,8 @@
-import type { TraceSpan } from './types';
+import type { TraceSpanView } from '@hoptrace/contracts';
 
 /** Where a span sits in the waterfall: rows come parents first, siblings by start time. */
 export interface WaterfallRow {
-  span: TraceSpan;
+  span: TraceSpanView;
   depth: number;
   /** It names a parent that is not in the trace (not exported yet, or lost): shown at depth 0. */
   parentMissing: boolean;
@@ -22,7 +22,7 @@ export interface BarGeometry {
 /** A zero-length span still gets a visible sliver. */
 const MIN_BAR_WIDTH_PCT = 0.5;
 
-const bySpanStart = (a: TraceSpan, b: TraceSpan) =>
+const bySpanStart = (a: TraceSpanView, b: TraceSpanView) =>
   a.startOffsetUs - b.startOffsetUs || a.name.localeCompare(b.name) || a.spanId.localeCompare(b.spanId);
 
 /**
@@ -30,12 +30,12 @@ const bySpanStart = (a: TraceSpan, b: TraceSpan) =>
  * absent starts a subtree of its own. Duplicate span ids keep the first; spans caught in a parent
  * cycle, which no root reaches, are shown as roots with their parent flagged missing.
  */
-export function waterfallRows(spans: readonly TraceSpan[]): WaterfallRow[] {
-  const byId = new Map<string, TraceSpan>();
+export function waterfallRows(spans: readonly TraceSpanView[]): WaterfallRow[] {
+  const byId = new Map<string, TraceSpanView>();
   for (const span of spans) if (!byId.has(span.spanId)) byId.set(span.spanId, span);
 
-  const children = new Map<string, TraceSpan[]>();
-  const roots: TraceSpan[] = [];
+  const children = new Map<string, TraceSpanView[]>();
+  const roots: TraceSpanView[] = [];
   for (const span of byId.values()) {
     const parentId = span.parentSpanId;
     if (parentId && parentId !== span.spanId && byId.has(parentId)) {
@@ -49,7 +49,7 @@ export function waterfallRows(spans: readonly TraceSpan[]): WaterfallRow[] {
 
   const rows: WaterfallRow[] = [];
   const placed = new Set<string>();
-  const visit = (span: TraceSpan, depth: number, parentMissing: boolean) => {
+  const visit = (span: TraceSpanView, depth: number, parentMissing: boolean) => {
     if (placed.has(span.spanId)) return;
     placed.add(span.spanId);
     rows.push({ span, depth, parentMissing });
@@ -64,7 +64,7 @@ export function waterfallRows(spans: readonly TraceSpan[]): WaterfallRow[] {
  * From the earliest start to the latest end (or event). Offsets may be negative: a browser clock
  * behind the servers' puts the browser spans before the trace's "start".
  */
-export function traceWindow(spans: readonly TraceSpan[]): TraceWindow {
+export function traceWindow(spans: readonly TraceSpanView[]): TraceWindow {
   if (spans.length === 0) return { startUs: 0, durationUs: 0 };
   let start = Infinity;
   let end = -Infinity;
@@ -82,7 +82,7 @@ export function offsetPercent(offsetUs: number, window: TraceWindow): number {
   return clamp(((finite(offsetUs) - window.startUs) / window.durationUs) * 100, 0, 100);
 }
 
-export function barGeometry(span: Pick<TraceSpan, 'startOffsetUs' | 'durationUs'>, window: TraceWindow): BarGeometry {
+export function barGeometry(span: Pick<TraceSpanView, 'startOffsetUs' | 'durationUs'>, window: TraceWindow): BarGeometry {
   const leftPct = offsetPercent(span.startOffsetUs, window);
   const widthPct = window.durationUs <= 0 ? 100 : (Math.max(0, finite(span.durationUs)) / window.durationUs) * 100;
   const width = clamp(Math.max(widthPct, MIN_BAR_WIDTH_PCT), 0, 100);

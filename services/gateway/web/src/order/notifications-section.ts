@@ -1,6 +1,6 @@
 import { api } from '../api';
 import { formatTime, h, setChildren } from '../dom';
-import type { Notification } from '../lib/types';
+import type { Notification } from '@hoptrace/contracts';
 import type { OrderSection } from './section';
 
 // The order completes when notifications reports it sent the email, so the list is normally there

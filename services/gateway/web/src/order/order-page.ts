@@ -2,7 +2,8 @@ import { api, loadConfig, loadProductNames } from '../api';
 import { h } from '../dom';
 import { startPolling } from '../lib/poller';
 import { isTerminal } from '../lib/timeline';
-import type { AppConfig, OrderView } from '../lib/types';
+import type { OrderView } from '@hoptrace/contracts';
+import type { LoadedConfig } from '../api';
 import { createItemsSection } from './items-section';
 import { createNotificationsSection } from './notifications-section';
 import type { OrderContext, OrderSection } from './section';
@@ -25,7 +26,7 @@ class OrderNotFound extends Error {}
 export function mountOrderPage(root: HTMLElement, orderId: string): () => void {
   let alive = true;
   let order: OrderView | null = null;
-  let config: AppConfig | null = null;
+  let config: LoadedConfig | null = null;
   let productNames: ReadonlyMap<string, string> = new Map();
 
   const sections = ORDER_SECTIONS.map((create) => create());

@@ -1,10 +1,11 @@
-import type { AppConfig, OrderView } from '../lib/types';
+import type { OrderView } from '@hoptrace/contracts';
+import type { LoadedConfig } from '../api';
 
 /** Everything an order page section may draw from; refreshed on every poll. */
 export interface OrderContext {
   order: OrderView;
   /** null until /api/config has answered. */
-  config: AppConfig | null;
+  config: LoadedConfig | null;
   /** SKU → product name; empty until the catalogue has loaded. */
   productNames: ReadonlyMap<string, string>;
 }

@@ -5,7 +5,7 @@ import { isTerminal } from '../lib/timeline';
 import { describeEventAttributes, formatDuration } from '../lib/trace-format';
 import { barGeometry, offsetPercent, traceWindow, waterfallRows, type TraceWindow, type WaterfallRow } from '../lib/trace-layout';
 import { initialTraceWatch, observeTracePoll, TRACE_POLL_INTERVAL_MS } from '../lib/trace-watch';
-import type { OrderTrace, TraceSpanEvent } from '../lib/types';
+import type { OrderTrace, TraceEventView } from '@hoptrace/contracts';
 import type { OrderSection } from './section';
 
 /**
@@ -138,7 +138,7 @@ function renderRow({ span, depth, parentMissing }: WaterfallRow, window: TraceWi
   h('td', { class: 'waterfall-timeline' }, h('div', { class: 'waterfall-track', 'aria-hidden': 'true' }, bar, ...marks)));
 }
 
-function renderEvent(event: TraceSpanEvent, window: TraceWindow): HTMLLIElement {
+function renderEvent(event: TraceEventView, window: TraceWindow): HTMLLIElement {
   const details = describeEventAttributes(event.attributes);
   return h('li', { class: event.name === 'exception' ? 'waterfall-event waterfall-event-error' : 'waterfall-event', 'data-testid': 'trace-span-event', 'data-name': event.name },
     h('span', { class: 'waterfall-event-name' }, event.name),

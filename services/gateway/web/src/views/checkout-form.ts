@@ -49,8 +49,6 @@ const FIELDS: Record<CheckoutField, FieldSpec> = {
   cvc: { id: 'checkout-cvc', label: 'CVC', attrs: { type: 'text', autocomplete: 'cc-csc', inputmode: 'numeric', maxlength: '4' } },
 };
 
-export const fieldInputId = (field: CheckoutField) => FIELDS[field].id;
-
 export function createCheckoutForm(onSubmit: (input: CheckoutInput) => void): CheckoutForm {
   const inputs = {} as Record<CheckoutField, HTMLInputElement>;
   const errors = {} as Record<CheckoutField, HTMLElement>;

@@ -4,7 +4,7 @@ import {
   describeAdminFailure, FAULT_KINDS, formatRule, KIND_EFFECTS, mapRuleFieldErrors, MAX_LATENCY_MS, RULE_FIELDS, SERVICE_NAMES,
   toRuleInputs, validateRuleForm, type RuleField, type RuleFieldErrors,
 } from '../lib/fault-rules';
-import type { ErrorBody, FaultRule } from '../lib/types';
+import type { ErrorBody, FaultRule } from '@hoptrace/contracts';
 import { labelledField, named, selectOf, type Feedback, type Field } from './chaos-field';
 
 /**
@@ -137,7 +137,7 @@ export function createFaultRulesPanel(feedback: Feedback): { element: HTMLElemen
     let addedIndex = 0;
     const outcome = await update((current) => {
       addedIndex = current.length;
-      return [...current, { id: '', rate: 1, ...checked.rule }];
+      return [...current, { id: '', ...checked.rule }];
     }, `Rule added: ${formatRule(checked.rule)}.`);
     submit.disabled = false;
     if (outcome === 'ok' || outcome === null) return;

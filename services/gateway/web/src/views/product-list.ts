@@ -1,7 +1,7 @@
 import { h, renderKeepingFocus } from '../dom';
 import { canAdd, quantityOf, type Cart } from '../lib/cart';
 import { formatCents } from '../lib/money';
-import type { Product } from '../lib/types';
+import type { Product } from '@hoptrace/contracts';
 
 export function renderProductList(container: HTMLElement, products: readonly Product[], cart: Cart, onAdd: (product: Product) => void): void {
   if (products.length === 0) {

@@ -6,7 +6,7 @@ import { addItem, priceCart, pruneCart, quantityOf, removeItem, setQuantity, toO
 import { describeFault, nextOrderHeaders } from '../lib/next-fault';
 import { orderPath } from '../lib/route';
 import { describeCheckoutFailure, mapServerFields } from '../lib/server-errors';
-import type { Product } from '../lib/types';
+import type { Product } from '@hoptrace/contracts';
 import { normalizeCheckout, validateCart, validateCheckout, type CheckoutInput } from '../lib/validation';
 import type { Navigate } from '../router';
 import { traceUserStep } from '../telemetry';

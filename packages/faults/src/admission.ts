@@ -1,6 +1,7 @@
+import { z } from 'zod';
 import { context, propagation, trace, type Baggage, type Context } from '@opentelemetry/api';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { FAULT_PREFIX } from './faults';
+import { FAULT_PREFIX } from './entries';
 
 /**
  * Which `hoptrace.fault.*` baggage entries may take effect. Baggage is a header anyone can send,
@@ -82,3 +83,7 @@ export function withAdmittedFaults<T>(admission: FaultAdmission, work: () => T):
   trace.getSpan(ctx)?.addEvent('fault.baggage_stripped', { 'fault.entries': stripped });
   return context.with(ctx, work);
 }
+
+/** HOPTRACE_ADMIN_TOKEN in a service's configuration schema: every service derives the key that checks fault entries from it. */
+export const adminTokenVar = () => z.string().min(16, 'at least 16 characters')
+  .describe('the admin token (bearer token of the admin API; fault entries are signed with a key derived from it); no default on purpose');

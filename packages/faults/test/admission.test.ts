@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { context, propagation, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
-import { FaultAdmission, FAULT_SIGNATURE } from '../src/fault-admission';
-import { activeFault } from '../src/faults';
+import { FaultAdmission, FAULT_SIGNATURE } from '../src/admission';
+import { activeFault } from '../src/entries';
 import { installTelemetry } from './otel-harness';
 
 installTelemetry();

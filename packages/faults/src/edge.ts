@@ -1,9 +1,11 @@
-import { FAULT_PREFIX, FAULT_SIGNATURE, formatFaultValue, isFaultEntry, traceIdOf, type FaultAdmission } from '@hoptrace/kit';
 import { context, propagation, trace, type BaggageEntry } from '@opentelemetry/api';
 import type { Context, Next } from 'koa';
 import { timingSafeEqual } from 'node:crypto';
-import type { FaultRules } from './fault-rules';
+import { FAULT_SIGNATURE, isFaultEntry, traceIdOf, type FaultAdmission } from './admission';
+import { FAULT_PREFIX, formatFaultValue } from './entries';
+import type { FaultRules } from './rules';
 
+/** The admin boundary: `Authorization: Bearer <HOPTRACE_ADMIN_TOKEN>`, exactly, compared in constant time. */
 export function isAdmin(authorization: string | undefined, token: string): boolean {
   const given = Buffer.from(authorization ?? '');
   const wanted = Buffer.from(`Bearer ${token}`);

@@ -1,5 +1,6 @@
+import { FAULT_ERROR_CODES, FAULT_KINDS, type FaultKind } from '@hoptrace/contracts';
 import { context, trace, type Baggage, type Context } from '@opentelemetry/api';
-import type { FaultAdmission } from './fault-admission';
+import type { FaultAdmission } from './admission';
 
 /**
  * Fault injection, carried per request as W3C baggage entries
@@ -7,12 +8,10 @@ import type { FaultAdmission } from './fault-admission';
  *   hoptrace.fault.<service>.route=<path prefix>   only where the path starts with it (global rules)
  *   hoptrace.fault.<service>.scope=global          set by the gateway for its global rules
  * The gateway admits these only with the admin token and applies its global rules by adding
- * them, and signs what it admitted (see fault-admission.ts): a service acts on entries only when
+ * them, and signs what it admitted (see admission.ts): a service acts on entries only when
  * the signature holds. Every service decides from the context of the work in hand: parallel
  * requests with different faults never see each other's, and the entries travel across HTTP and Kafka.
  */
-export const FAULT_KINDS = ['error', 'latency', 'hang', 'poison', 'crash'] as const;
-export type FaultKind = (typeof FAULT_KINDS)[number];
 export const FAULT_PREFIX = 'hoptrace.fault.';
 
 export interface Fault {
@@ -65,6 +64,10 @@ export function recordFault(fault: Fault): void {
 }
 
 /** The error an injected `error` fault throws; its code says whether it was a per-request fault. */
-export const faultErrorCode = (fault: Fault) => (fault.scope === 'request' ? 'fault_injected_request' : 'fault_injected');
+export const faultErrorCode = (fault: Fault) => (fault.scope === 'request' ? FAULT_ERROR_CODES.request : FAULT_ERROR_CODES.global);
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Whether an upstream error code is a per-request injected error: a circuit breaker leaves those
+ * out of its count, since one request's fault must not change what other requests see.
+ */
+export const isPerRequestFaultCode = (code: string | undefined) => code === FAULT_ERROR_CODES.request;

@@ -1,0 +1,98 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { propagatorFromEnv } from '@hoptrace/telemetry';
+import type { ProducerRecord, RecordMetadata } from 'kafkajs';
+import pino from 'pino';
+import { OutboxRelay } from '../src/outbox-relay';
+import type { OutboxRow } from '../src/store';
+
+before(() => {
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(propagatorFromEnv());
+});
+
+const traceparent = (n: number) => `00-${String(n).padStart(32, '0')}-${String(n).padStart(16, '0')}-01`;
+const row = (n: number): OutboxRow => ({
+  id: String(n), eventId: `e${n}`, topic: 'orders.placed', key: `order-${n}`, payload: { n }, headers: { traceparent: traceparent(n) }, createdAt: new Date(0),
+});
+
+/** An outbox in memory, and a producer that records what it sent and in which trace, failing while `down`. */
+function setup(rows: OutboxRow[]) {
+  const unsent = [...rows];
+  const marked: string[] = [];
+  const sent: { record: ProducerRecord; traceId?: string }[] = [];
+  let down = 0;
+  const store = {
+    unsentOutbox: async (limit: number) => unsent.slice(0, limit),
+    markSent: async (id: string) => {
+      marked.push(id);
+      unsent.splice(unsent.findIndex((r) => r.id === id), 1);
+    },
+  };
+  const producer = {
+    send: async (record: ProducerRecord): Promise<RecordMetadata[]> => {
+      if (down > 0) { down--; throw new Error('broker down'); }
+      sent.push({ record, traceId: trace.getSpanContext(context.active())?.traceId });
+      return [];
+    },
+  };
+  return { store, producer, marked, sent, unsent, failNext: (n: number) => { down = n; } };
+}
+
+const logger = pino({ level: 'silent' });
+const until = async (what: string, condition: () => boolean, timeoutMs = 3000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+};
+
+test('rows are sent in order, each in the trace of the request that wrote it, with acks=all, and marked sent after', async () => {
+  const s = setup([row(1), row(2), row(3)]);
+  const relay = new OutboxRelay(s.store, s.producer, logger);
+  assert.equal(await relay.relayOnce(), 3);
+  assert.deepEqual(s.sent.map((x) => x.record.messages[0]!.key), ['order-1', 'order-2', 'order-3']);
+  assert.deepEqual(s.sent.map((x) => x.traceId), [1, 2, 3].map((n) => String(n).padStart(32, '0')));
+  assert.ok(s.sent.every((x) => x.record.acks === -1 && x.record.topic === 'orders.placed'));
+  assert.deepEqual(JSON.parse(String(s.sent[0]!.record.messages[0]!.value)), { n: 1 });
+  assert.deepEqual(s.marked, ['1', '2', '3']);
+});
+
+test('a row whose send fails is not marked sent; the rows after it wait, and nothing is lost', async () => {
+  const s = setup([row(1), row(2)]);
+  const relay = new OutboxRelay(s.store, s.producer, logger);
+  s.failNext(1);
+  await assert.rejects(relay.relayOnce(), /broker down/);
+  assert.deepEqual(s.marked, []);
+  assert.equal(await relay.relayOnce(), 2);
+  assert.deepEqual(s.marked, ['1', '2']);
+});
+
+test('running, the relay backs off while Kafka is down and sends everything once it is back', async () => {
+  const s = setup([row(1), row(2)]);
+  const relay = new OutboxRelay(s.store, s.producer, logger, 5);
+  s.failNext(2);
+  relay.start();
+  await until('both rows sent', () => s.marked.length === 2);
+  await relay.stop();
+  assert.deepEqual(s.sent.map((x) => x.record.messages[0]!.key), ['order-1', 'order-2'], 'each sent once it could be, in order');
+});
+
+test('stop finishes the row in hand, then stops; rows left behind stay unsent for the next start', async () => {
+  const rows = [row(1), row(2), row(3)];
+  const s = setup(rows);
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => { release = resolve; });
+  const slow = { send: async (record: ProducerRecord) => { await gate; return s.producer.send(record); } };
+  const relay = new OutboxRelay(s.store, slow, logger, 5);
+  relay.start();
+  await until('the first send in flight', () => true);
+  const stopped = relay.stop();
+  release();
+  await stopped;
+  assert.deepEqual(s.marked, ['1'], 'the row in hand was finished and marked');
+  assert.equal(s.unsent.length, 2);
+});
