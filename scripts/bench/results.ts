@@ -132,7 +132,7 @@ export function markdown(s: BenchSummary): string {
     ...cpuRows,
     `| spans per order (trace; collector's accepted / orders) | ${r3(s.spansPerOrder.trace, 0)}; ${r3(s.spansPerOrder.collector)} | | | |`,
     `| of which database statements | ${r3(s.spansPerOrder.statements, 0)} | | | |`,
-    `| spans dropped: SDK buffers / collector refused / collector failed | ${s.spansDropped.sdk} / ${s.spansDropped.collectorRefused} / ${s.spansDropped.collectorFailed} | | 0 | ${mark(t(5).met)} |`,
+    `| spans dropped: SDK (batch processor queue and export buffer) / collector refused / collector failed | ${s.spansDropped.sdk} / ${s.spansDropped.collectorRefused} / ${s.spansDropped.collectorFailed} | | 0 | ${mark(t(5).met)} |`,
     ...memRows,
     `| memory: stack total under load, GiB RSS (PSS) | ${n(s.memory.totalRssGiB, 2)} (${n(s.memory.totalPssGiB, 2)}) | | < 1.5 | ${mark(t(6).met)} |`,
     `| start to all-ready (last \`npm start\`), s | ${s.startToAllReadyMs === undefined ? '–' : n(s.startToAllReadyMs / 1000)} | | | |`,

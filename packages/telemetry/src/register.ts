@@ -20,11 +20,11 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationType } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { BufferedSpanExporter } from './buffered-exporter';
 import { keyAttributes, untracedPaths } from './preload-config';
 import { propagatorFromEnv } from './propagators';
+import { SelfObservedBatchSpanProcessor } from './span-processor';
 import { FLUSH_HOOK, SHUTDOWN_HOOK } from './shutdown';
 
 // The one place the preload reads its configuration.
@@ -90,8 +90,9 @@ const runtimeAttributes = { 'process.runtime.name': 'nodejs', 'process.runtime.v
 
 const metricReaders = prometheusReaders();
 const traceExporter = bufferedTraceExporter();
-// Ours (with the standard OTEL_BSP_* settings), so that a flush can reach it: NodeSDK exposes none.
-const spanProcessor = traceExporter && new BatchSpanProcessor({
+// Ours (with the standard OTEL_BSP_* settings), so that a flush can reach it (NodeSDK exposes none)
+// and so that it counts its own drops.
+const spanProcessor = traceExporter && new SelfObservedBatchSpanProcessor({
   exporter: traceExporter,
   maxQueueSize: numberFrom('OTEL_BSP_MAX_QUEUE_SIZE'),
   maxExportBatchSize: numberFrom('OTEL_BSP_MAX_EXPORT_BATCH_SIZE'),
