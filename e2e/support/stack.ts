@@ -1,9 +1,9 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { AddressMap } from '../../infra/native/src/addresses';
-import { loadComposeForAddresses } from '../../infra/native/src/compose';
 import { callControl, controlSocket } from '../../infra/native/src/control';
 import { resolvePaths } from '../../infra/native/src/paths';
+import { loadRunningProject } from '../../infra/native/src/project';
 import type { Status } from '../../infra/native/src/supervisor';
 
 /**
@@ -12,7 +12,9 @@ import type { Status } from '../../infra/native/src/supervisor';
  * checking the data (Postgres) and the messages (Kafka).
  */
 const paths = resolvePaths();
-const { services } = loadComposeForAddresses(paths.compose, paths.root);
+/** The stack's profiles: COMPOSE_PROFILES, else those of the last `npm start`. */
+export const project = loadRunningProject(paths);
+const services = project.all;
 const addresses = new AddressMap(services);
 const socket = controlSocket(paths);
 
