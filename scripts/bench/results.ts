@@ -18,6 +18,8 @@ export interface BenchInput {
   plan: RoundPlan & { rounds: number; micro: { pairs: number; roundMs: number; concurrency: number } };
   machine: { cores: number; node: string; loadBefore: string; loadAfter: string };
   durationMs: number;
+  /** Extra environment every round's app services ran with (`--env`), beyond docker-compose.yml. */
+  env: Record<string, string>;
   startToAllReadyMs?: number;
   rounds: RoundResult[];
   micro: MicroResult;
@@ -78,6 +80,7 @@ export function summarize(input: BenchInput) {
     smoke: input.smoke,
     machine: input.machine,
     durationMs: input.durationMs,
+    env: input.env,
     plan: input.plan,
     orderThroughputRatio,
     capacity: { method: `closed loop, ${input.plan.capacity.concurrency} clients, ${input.plan.capacity.durationMs / 1000} s: orders completed (own completed event) inside the window per second`, ...capacity,
@@ -115,6 +118,7 @@ export function markdown(s: BenchSummary): string {
     '',
     `Native stack, ${s.machine.cores} cores, Node ${s.machine.node}; ${s.plan.rounds} rounds each of traced (100 % sampled, exported to Jaeger) and untraced (\`OTEL_SDK_DISABLED=true\` on all six services), alternating; the whole run took ${n(s.durationMs / 60_000, 1)} min.`,
     `Machine load (uptime) before: ${s.machine.loadBefore}; after: ${s.machine.loadAfter}. The machine is shared: read the spread, not one figure.`,
+    ...(Object.keys(s.env).length ? [`Every round's app services also had ${Object.entries(s.env).map(([k, v]) => `\`${k}=${v}\``).join(', ')} (\`--env\`).`] : []),
     '',
     '| figure | traced min / median / max | untraced min / median / max | target | |',
     '|---|---|---|---|---|',

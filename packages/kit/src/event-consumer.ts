@@ -43,6 +43,12 @@ export interface EventConsumerOptions<T> {
   logger: Logger;
   maxAttempts?: number;
   baseBackoffMs?: number;
+  /**
+   * Partitions handled at once (kafkajs' partitionsConsumedConcurrently; default 3, the partitions
+   * of a topic here). Messages of one partition, and so of one order (keyed by order id), stay in
+   * order; a slow handler holds up only its own partition.
+   */
+  partitionsConcurrently?: number;
   /** Outermost first. */
   interceptors?: MessageInterceptor[];
 }
@@ -73,7 +79,7 @@ const deadLetters = metrics.getMeter('hoptrace.kafka').createCounter('hoptrace.d
 const isPermanent = (err: unknown) => err instanceof MalformedMessage || (isAppError(err) && err.status >= 400 && err.status < 500);
 
 /**
- * Consumes events one at a time (eachMessage, so each handler runs inside the kafkajs
+ * Consumes events one at a time per partition (eachMessage, so each handler runs inside the kafkajs
  * instrumentation's process span, a child of the producer's send span). A failing message is
  * retried with exponential backoff a bounded number of times, then published to `<topic>.dlq`
  * with its original headers plus the error; a malformed one goes there at once. Either way the
@@ -121,6 +127,7 @@ export class EventConsumer<T> {
     this.unwatchLag ??= watchConsumerLag(kafka, groupId, topics);
     await consumer.run({
       autoCommit: true,
+      partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 3,
       eachMessage: ({ topic, partition, message, heartbeat }) => {
         const delivery = { groupId, topic, partition, offset: message.offset, key: message.key?.toString('utf8'), headers: message.headers ?? {} };
         return this.around('aroundMessage', delivery, () => this.process(message, delivery, heartbeat));

@@ -1,5 +1,6 @@
 import { Kafka, logLevel, Partitioners, type LogEntry, type Producer, type ProducerRecord, type RecordMetadata } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { quietIdleKafkaQueues } from './kafkajs-idle-queue';
 import type { Logger } from './logger';
 
 const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -8,6 +9,7 @@ const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 
 /** A kafkajs client whose logs go through pino (so they carry trace ids) at warn and above. */
 export function createKafka(clientId: string, brokers: string[], logger: Logger): Kafka {
+  quietIdleKafkaQueues();
   return new Kafka({
     clientId,
     brokers,

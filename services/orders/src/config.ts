@@ -10,7 +10,8 @@ export const OrdersConfig = z.object({
   INVENTORY_URL: env.url('base URL of the inventory service'),
   PAYMENTS_URL: env.url('base URL of the payments service'),
   HTTP_TIMEOUT_MS: env.ms(2000, 'time budget of each call to inventory or payments'),
-  OUTBOX_IDLE_MS: env.ms(100, 'how long the outbox relay waits when nothing is pending'),
+  // The relay wakes on every row this process commits; the poll only finds rows nobody announced.
+  OUTBOX_IDLE_MS: env.ms(1000, 'how long the outbox relay waits for a row it was not told of'),
   HOPTRACE_ADMIN_TOKEN: adminTokenVar(),
   LOG_LEVEL: env.logLevel(),
 });

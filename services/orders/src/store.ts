@@ -140,7 +140,7 @@ export class OrdersStore {
     return { rows: rows[0]!.n, oldestAgeSeconds: rows[0]!.age ?? 0 };
   }
 
-  async markSent(id: string): Promise<void> {
-    await this.pool.query('UPDATE outbox SET sent_at = now() WHERE id = $1', [id]);
+  async markSent(ids: string[]): Promise<void> {
+    await this.pool.query('UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])', [ids]);
   }
 }

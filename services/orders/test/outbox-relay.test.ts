@@ -22,13 +22,18 @@ const row = (n: number): OutboxRow => ({
 function setup(rows: OutboxRow[]) {
   const unsent = [...rows];
   const marked: string[] = [];
+  /** The ids of each markSent call: one UPDATE each. */
+  const updates: string[][] = [];
   const sent: { record: ProducerRecord; traceId?: string }[] = [];
   let down = 0;
   const store = {
     unsentOutbox: async (limit: number) => unsent.slice(0, limit),
-    markSent: async (id: string) => {
-      marked.push(id);
-      unsent.splice(unsent.findIndex((r) => r.id === id), 1);
+    markSent: async (ids: string[]) => {
+      updates.push([...ids]);
+      for (const id of ids) {
+        marked.push(id);
+        unsent.splice(unsent.findIndex((r) => r.id === id), 1);
+      }
     },
   };
   const producer = {
@@ -38,7 +43,7 @@ function setup(rows: OutboxRow[]) {
       return [];
     },
   };
-  return { store, producer, marked, sent, unsent, failNext: (n: number) => { down = n; } };
+  return { store, producer, marked, updates, sent, unsent, failNext: (n: number) => { down = n; } };
 }
 
 const logger = pino({ level: 'silent' });
@@ -58,7 +63,7 @@ test('rows are sent in order, each in the trace of the request that wrote it, wi
   assert.deepEqual(s.sent.map((x) => x.traceId), [1, 2, 3].map((n) => String(n).padStart(32, '0')));
   assert.ok(s.sent.every((x) => x.record.acks === -1 && x.record.topic === 'orders.placed'));
   assert.deepEqual(JSON.parse(String(s.sent[0]!.record.messages[0]!.value)), { n: 1 });
-  assert.deepEqual(s.marked, ['1', '2', '3']);
+  assert.deepEqual(s.updates, [['1', '2', '3']], 'one UPDATE for the batch, after its last send');
 });
 
 test('a row whose send fails is not marked sent; the rows after it wait, and nothing is lost', async () => {
@@ -69,6 +74,44 @@ test('a row whose send fails is not marked sent; the rows after it wait, and not
   assert.deepEqual(s.marked, []);
   assert.equal(await relay.relayOnce(), 2);
   assert.deepEqual(s.marked, ['1', '2']);
+});
+
+test('when a send fails mid-batch, the rows sent before it are marked and the rest wait', async () => {
+  const s = setup([row(1), row(2), row(3)]);
+  let sends = 0;
+  const flaky = { send: async (record: ProducerRecord) => { if (++sends === 2) throw new Error('broker down'); return s.producer.send(record); } };
+  const relay = new OutboxRelay(s.store, flaky, logger);
+  await assert.rejects(relay.relayOnce(), /broker down/);
+  assert.deepEqual(s.marked, ['1']);
+  assert.deepEqual(s.unsent.map((r) => r.id), ['2', '3']);
+});
+
+test('a row announced with wake() is sent at once, without waiting for the idle poll', async () => {
+  const s = setup([]);
+  const relay = new OutboxRelay(s.store, s.producer, logger, 60_000);
+  relay.start();
+  await until('the relay idle', () => s.sent.length === 0 && (relay as unknown as { wakeUp?: unknown }).wakeUp !== undefined);
+  s.unsent.push(row(1));
+  relay.wake();
+  await until('the announced row sent', () => s.marked.length === 1, 1000);
+  await relay.stop();
+});
+
+test('a wake() that comes while the relay is reading the outbox is not lost', async () => {
+  const s = setup([]);
+  let reads = 0;
+  const relay = new OutboxRelay({
+    ...s.store,
+    // The row commits (and is announced) just after the relay's query saw an empty outbox.
+    unsentOutbox: async (limit: number) => {
+      const rows = await s.store.unsentOutbox(limit);
+      if (++reads === 1) { s.unsent.push(row(1)); relay.wake(); }
+      return rows;
+    },
+  }, s.producer, logger, 60_000);
+  relay.start();
+  await until('the row sent', () => s.marked.length === 1, 1000);
+  await relay.stop();
 });
 
 test('running, the relay backs off while Kafka is down and sends everything once it is back', async () => {
