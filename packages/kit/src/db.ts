@@ -14,8 +14,18 @@ export function createPool(connectionString: string, logger: Logger, max = 10): 
   return pool;
 }
 
+/**
+ * Runs `work` in one transaction on one pooled connection. A connection that dies while checked
+ * out (Postgres restarted, the session terminated) emits 'error' on the client, which the pool
+ * only handles for idle ones: unheard, it would crash the process. Heard here, the failure shows
+ * up where it matters, as the rejection of the transaction's next query, and the broken
+ * connection is discarded rather than returned to the pool.
+ */
 export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  let broken: Error | undefined;
+  const onError = (err: Error) => { broken = err; };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -25,7 +35,8 @@ export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolCl
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   } finally {
-    client.release();
+    client.off('error', onError);
+    client.release(broken);
   }
 }
 
