@@ -37,10 +37,15 @@ export function stackStatus(): Promise<Status[]> {
   return callControl<Status[]>(socket, 'GET', '/status');
 }
 
+/** A connection string for one of the stack's databases. */
+export function databaseUrl(database: string): string {
+  const env = services.find((s) => s.name === 'postgres')!.environment;
+  return `postgres://${env.POSTGRES_USER}:${encodeURIComponent(env.POSTGRES_PASSWORD ?? '')}@${hostPort('postgres', 5432)}/${database}`;
+}
+
 /** Runs one query against a service's database and closes the connection. */
 export async function query<T extends Record<string, unknown>>(database: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const env = services.find((s) => s.name === 'postgres')!.environment;
-  const client = new Client({ host: addresses.host, port: addresses.port('postgres', 5432), user: env.POSTGRES_USER, password: env.POSTGRES_PASSWORD, database });
+  const client = new Client({ connectionString: databaseUrl(database) });
   await client.connect();
   try {
     return (await client.query<T>(sql, params)).rows;
@@ -49,6 +54,9 @@ export async function query<T extends Record<string, unknown>>(database: string,
   }
 }
 
+/** Every broker of the running profile: a client outlives any one of them being down. */
+const brokers = project.services.filter((s) => s.native?.kind === 'kafka').map((s) => hostPort(s.name, 9092));
+
 export function kafka(clientId: string): Kafka {
-  return new Kafka({ clientId, brokers: [hostPort('kafka', 9092)], logLevel: logLevel.NOTHING });
+  return new Kafka({ clientId, brokers, logLevel: logLevel.NOTHING });
 }
