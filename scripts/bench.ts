@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   const socket = controlSocket(paths);
   await callControl<Status[]>(socket, 'GET', '/status', 5_000)
     .catch(() => { throw new Error('the native stack is not running: start it with `npm start`, then run `npm run bench`'); });
-  const { all, services } = loadRunningProject(paths);
+  const { all, services, profiles } = loadRunningProject(paths);
   const addresses = new AddressMap(all);
   const apps = services.filter((s) => s.native?.kind === 'node');
   const access: StackAccess = {
@@ -95,6 +95,7 @@ async function main(): Promise<void> {
     machine: { cores: availableParallelism(), node: process.versions.node, loadBefore, loadAfter: uptime() },
     durationMs: performance.now() - began,
     env,
+    profiles,
     startToAllReadyMs: existsSync(ready) ? (JSON.parse(readFileSync(ready, 'utf8')) as { startMs: number }).startMs : undefined,
     rounds, micro,
   });
