@@ -22,9 +22,9 @@ import { parseArgs } from 'node:util';
 import { adminToken } from '../e2e/support/shop';
 import { gatewayUrl, hostPort, jaegerQueryUrl } from '../e2e/support/stack';
 import { AddressMap } from '../infra/native/src/addresses';
-import { loadComposeForAddresses } from '../infra/native/src/compose';
 import { callControl, controlSocket, envFromFlags } from '../infra/native/src/control';
 import { resolvePaths } from '../infra/native/src/paths';
+import { loadRunningProject } from '../infra/native/src/project';
 import type { Status } from '../infra/native/src/supervisor';
 import { microBenchmark } from './bench/micro';
 import { markdown, summarize } from './bench/results';
@@ -60,13 +60,13 @@ async function main(): Promise<void> {
   const socket = controlSocket(paths);
   await callControl<Status[]>(socket, 'GET', '/status', 5_000)
     .catch(() => { throw new Error('the native stack is not running: start it with `npm start`, then run `npm run bench`'); });
-  const { services } = loadComposeForAddresses(paths.compose, paths.root);
-  const addresses = new AddressMap(services);
+  const { all, services, profiles } = loadRunningProject(paths);
+  const addresses = new AddressMap(all);
   const apps = services.filter((s) => s.native?.kind === 'node');
   const access: StackAccess = {
     socket, env, gatewayUrl, jaegerUrl: jaegerQueryUrl, adminToken: adminToken(),
     collectorMetricsUrl: `http://${hostPort('jaeger', 8888)}/metrics`,
-    serviceMetricsUrls: apps.map((s) => `http://${addresses.host}:${s.environment.OTEL_EXPORTER_PROMETHEUS_PORT}/metrics`),
+    serviceMetricsUrls: apps.map((s) => `http://${addresses.host}:${addresses.port(s.name, Number(s.environment.OTEL_EXPORTER_PROMETHEUS_PORT))}/metrics`),
   };
 
   const began = performance.now();
@@ -95,6 +95,7 @@ async function main(): Promise<void> {
     machine: { cores: availableParallelism(), node: process.versions.node, loadBefore, loadAfter: uptime() },
     durationMs: performance.now() - began,
     env,
+    profiles,
     startToAllReadyMs: existsSync(ready) ? (JSON.parse(readFileSync(ready, 'utf8')) as { startMs: number }).startMs : undefined,
     rounds, micro,
   });

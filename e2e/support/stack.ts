@@ -2,9 +2,9 @@ import { Services } from '@hoptrace/contracts';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { AddressMap } from '../../infra/native/src/addresses';
-import { loadComposeForAddresses } from '../../infra/native/src/compose';
 import { callControl, controlSocket } from '../../infra/native/src/control';
 import { resolvePaths } from '../../infra/native/src/paths';
+import { loadRunningProject } from '../../infra/native/src/project';
 import type { Status } from '../../infra/native/src/supervisor';
 
 /**
@@ -13,7 +13,9 @@ import type { Status } from '../../infra/native/src/supervisor';
  * checking the data (Postgres) and the messages (Kafka).
  */
 const paths = resolvePaths();
-const { services } = loadComposeForAddresses(paths.compose, paths.root);
+/** The stack's profiles: COMPOSE_PROFILES, else those of the last `npm start`. */
+export const project = loadRunningProject(paths);
+const services = project.all;
 const addresses = new AddressMap(services);
 const socket = controlSocket(paths);
 
@@ -36,10 +38,15 @@ export function stackStatus(): Promise<Status[]> {
   return callControl<Status[]>(socket, 'GET', '/status');
 }
 
+/** A connection string for one of the stack's databases. */
+export function databaseUrl(database: string): string {
+  const env = services.find((s) => s.name === 'postgres')!.environment;
+  return `postgres://${env.POSTGRES_USER}:${encodeURIComponent(env.POSTGRES_PASSWORD ?? '')}@${hostPort('postgres', 5432)}/${database}`;
+}
+
 /** Runs one query against a service's database and closes the connection. */
 export async function query<T extends Record<string, unknown>>(database: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const env = services.find((s) => s.name === 'postgres')!.environment;
-  const client = new Client({ host: addresses.host, port: addresses.port('postgres', 5432), user: env.POSTGRES_USER, password: env.POSTGRES_PASSWORD, database });
+  const client = new Client({ connectionString: databaseUrl(database) });
   await client.connect();
   try {
     return (await client.query<T>(sql, params)).rows;
@@ -48,8 +55,11 @@ export async function query<T extends Record<string, unknown>>(database: string,
   }
 }
 
+/** Every broker of the running profile: a client outlives any one of them being down. */
+const brokers = project.services.filter((s) => s.native?.kind === 'kafka').map((s) => hostPort(s.name, 9092));
+
 export function kafka(clientId: string): Kafka {
-  return new Kafka({ clientId, brokers: [hostPort('kafka', 9092)], logLevel: logLevel.NOTHING });
+  return new Kafka({ clientId, brokers, logLevel: logLevel.NOTHING });
 }
 
 /** payments' gRPC API (hoptrace.payments.v1.Payments) as the host reaches it. */

@@ -2,16 +2,16 @@
  * The native runner: `npm start` (up) runs docker-compose.yml's topology as local processes;
  * `npm run stack -- status|start|stop|restart|kill <name>|down` controls the running one.
  */
-import { rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureAdminToken } from './admin-token';
 import { AddressMap } from './addresses';
-import { loadCompose, startOrder } from './compose';
 import { planNative, type Plan } from './components';
 import { ACTIONS, callControl, controlSocket, envFromFlags, serveControl } from './control';
 import { nodeRuntimeProblem, readNodePin } from './node-runtime';
 import { resolvePaths, type Paths } from './paths';
+import { loadProject, profileEnvFile, profilesFrom, recordedProfiles, recordProfiles, type Project } from './project';
 import { bold, dim, green, info, red, seconds, setPrefixWidth, step, warn } from './progress';
 import { ensureDebianPackages, missingDebianPackages } from './provision/debian';
 import { Stack } from './stack';
@@ -20,6 +20,8 @@ import { waitFor } from './wait';
 
 const USAGE = `usage:
   npm start [-- --fresh] [-- --quiet]      run the whole stack natively (Ctrl-C stops it)
+  npm start -- --profile cluster           with a compose profile's services and settings too
+                                           (repeatable; default: COMPOSE_PROFILES, else none)
   npm run stack -- status                  show every component of the running stack
   npm run stack -- start|stop|restart <name>
   npm run stack -- restart <name>|apps [--env NAME=value]...
@@ -28,10 +30,9 @@ const USAGE = `usage:
                                            until the next restart without --env  npm run stack -- kill <name>             SIGKILL a component (failure tests)
   npm run stack -- down                    stop the running stack`;
 
-function load(paths: Paths): { plan: Plan; services: ReturnType<typeof startOrder> } {
-  const compose = loadCompose(paths.compose, paths.root);
-  const order = startOrder(compose.services);
-  return { plan: planNative(order, paths, new AddressMap(compose.services)), services: order };
+function load(paths: Paths, profiles: string[]): { plan: Plan; project: Project } {
+  const project = loadProject(paths, profiles);
+  return { plan: planNative(project.services, paths, new AddressMap(project.all), project.all), project };
 }
 
 async function provision(plan: Plan): Promise<void> {
@@ -48,6 +49,8 @@ async function up(args: string[]): Promise<void> {
   const pin = readNodePin(paths.root);
   const problem = nodeRuntimeProblem(process.versions.node, pin);
   if (problem) throw new Error(problem);
+  const { values } = parseArgs({ args, allowPositionals: true, strict: false, options: { profile: { type: 'string', multiple: true } } });
+  const profiles = profilesFrom((values.profile ?? []) as string[]);
   const fresh = args.includes('--fresh');
   const quiet = args.includes('--quiet');
   const began = Date.now();
@@ -56,8 +59,14 @@ async function up(args: string[]): Promise<void> {
   if (running) throw new Error('the native stack is already running (see `npm run stack -- status`; stop it with `npm run stack -- down`)');
 
   const admin = ensureAdminToken(paths);
-  const { plan, services } = load(paths);
+  const { plan, project } = load(paths, profiles);
+  const services = project.services;
   mkdirSync(paths.state, { recursive: true });
+  // A broker's data is formatted for one controller quorum: another profile's needs fresh data.
+  const before = recordedProfiles(paths);
+  if (!fresh && existsSync(join(paths.state, 'data')) && before.join(',') !== profiles.join(',')) {
+    throw new Error(`the data in ${paths.state} was made with ${before.length ? `profile ${before.join(', ')}` : 'no profile'}; start with --fresh to run ${profiles.length ? `profile ${profiles.join(', ')}` : 'without a profile'}`);
+  }
   const leftovers = await killLeftovers(paths.state);
   if (leftovers.length) warn(`killed processes a previous run left behind: ${leftovers.join(', ')}`);
   if (fresh) {
@@ -66,7 +75,12 @@ async function up(args: string[]): Promise<void> {
     for (const c of plan.components) rmSync(join(paths.state, c.name), { recursive: true, force: true });
     rmSync(paths.postgresRoot, { recursive: true, force: true });
   }
+  recordProfiles(paths, profiles);
   info(`state in ${paths.state}, downloads and builds cached in ${paths.cache}`);
+  if (profiles.length) {
+    const files = profiles.map((p) => profileEnvFile(paths, p)).filter(existsSync).map((f) => f.slice(paths.root.length + 1));
+    info(`profile ${profiles.join(', ')}: ${services.length} services${files.length ? `, settings from ${files.join(', ')}` : ''}`);
+  }
   // Services start with this very binary (see node-service.ts), so this is what they run on.
   info(`services run on Node ${process.version} (${process.execPath})${process.versions.node === pin.version ? '' : `; hoptrace pins ${pin.version}`}`);
   await provision(plan);

@@ -7,6 +7,7 @@ import { isAppError } from './errors';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { keepTrying, type MessageSender } from './kafka';
 import type { Logger } from './logger';
+import { RebalanceTelemetry } from './rebalance';
 
 /** A message the consumer cannot use as it is; it goes straight to the dead-letter topic. */
 export class MalformedMessage extends Error {}
@@ -92,10 +93,12 @@ export class EventConsumer<T> {
   private stopped = false;
   private readonly maxAttempts: number;
   private readonly baseBackoffMs: number;
+  private readonly rebalances: RebalanceTelemetry;
 
   constructor(private readonly options: EventConsumerOptions<T>) {
     this.maxAttempts = options.maxAttempts ?? 5;
     this.baseBackoffMs = options.baseBackoffMs ?? 200;
+    this.rebalances = new RebalanceTelemetry(options.groupId, options.logger);
   }
 
   async start(): Promise<void> {
@@ -104,6 +107,7 @@ export class EventConsumer<T> {
     const consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1000, retry: { retries: 10 } });
     this.consumer = consumer;
     this.stopped = false;
+    this.rebalances.watch(consumer);
     // kafkajs restarts a crashed consumer only after retriable errors; after others (e.g. "Failed
     // to find group coordinator" while the broker was down) it stays stopped for good. Start over.
     consumer.on(consumer.events.CRASH, ({ payload }) => {
@@ -133,6 +137,7 @@ export class EventConsumer<T> {
 
   private async restart(crashed: Consumer): Promise<void> {
     this.consumer = undefined;
+    this.rebalances.left();
     await crashed.disconnect().catch(() => undefined);
     await keepTrying('restarting the Kafka consumer', () => this.start(), this.options.logger, () => this.stopped);
   }
@@ -151,6 +156,8 @@ export class EventConsumer<T> {
   private async process(message: KafkaMessage, delivery: Delivery, heartbeat: () => Promise<void>): Promise<void> {
     const { logger, decode, handle } = this.options;
     const span = trace.getActiveSpan();
+    // The instrumentation names the partition; which group (and, by the resource, which replica) did the work is ours to say.
+    span?.setAttribute('messaging.consumer.group.name', delivery.groupId);
     let event: T;
     try {
       event = decode(message, delivery.topic);
@@ -203,6 +210,7 @@ export class EventConsumer<T> {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.consumer?.disconnect();
+    this.rebalances.left();
     await this.unwatchLag?.();
   }
 }

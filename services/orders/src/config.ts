@@ -1,12 +1,12 @@
 import { Services } from '@hoptrace/contracts';
 import { adminTokenVar } from '@hoptrace/faults';
-import { env, loadConfig } from '@hoptrace/kit';
+import { env, kafkaClientConfig, loadConfig } from '@hoptrace/kit';
 import { z } from 'zod';
 
 export const OrdersConfig = z.object({
   PORT: env.port(Services.orders.port),
   DATABASE_URL: env.url('postgres:// URL of the orders database'),
-  KAFKA_BROKERS: env.list('comma-separated Kafka bootstrap servers, host:port'),
+  ...kafkaClientConfig,
   INVENTORY_URL: env.url('base URL of the inventory service'),
   PAYMENTS_GRPC_ADDRESS: z.string().regex(/^[\w.-]+:\d{1,5}$/, 'host:port').describe('host:port of the payments gRPC API (hoptrace.payments.v1.Payments)'),
   HTTP_TIMEOUT_MS: env.ms(2000, 'time budget of each call to inventory or payments'),

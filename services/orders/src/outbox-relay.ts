@@ -1,7 +1,7 @@
 import type { Logger, MessageSender } from '@hoptrace/kit';
 import { context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { OrdersStore, OutboxRow } from './store';
+import type { OrdersStore, OutboxPass, OutboxRow } from './store';
 
 /**
  * Publishes outbox rows in order, each under the trace context of the request that wrote it (so
@@ -14,6 +14,27 @@ import type { OrdersStore, OutboxRow } from './store';
  * It wakes when this process commits a row (`wake()`, after the order's transaction), so a row
  * waits for no poll; the idle poll only catches rows nobody announced (written before a restart,
  * or by another instance).
+ *
+ * Several instances (the cluster profile's orders and orders-2) share one outbox, and each runs a
+ * relay. Each pass holds the outbox's advisory lock from before it reads the unsent rows until
+ * the COMMIT that marks those it sent (`OrdersStore.claimOutbox`); a relay woken while the other
+ * holds it waits for the lock, then finds its row either sent or still there. Why this is right:
+ *   - Never sent twice while both live: the lock admits one pass at a time, and a pass reads the
+ *     unsent rows after it got the lock, so it sees every row the previous pass marked.
+ *   - In order: a pass sends its rows one at a time in id order (the order they were committed,
+ *     so an order's events in the order they happened), each acknowledged (acks=all) before the
+ *     next, and passes follow one another. Per-row claiming (FOR UPDATE SKIP LOCKED) would not
+ *     give this: a second relay would skip the rows the first holds and send later ones, an
+ *     order's later event possibly before its earlier one.
+ *   - A relay killed mid-send: its session ends with the process (the socket closes), Postgres
+ *     rolls its pass back and releases the lock, and the other relay's next pass reads the killed
+ *     one's unmarked rows and sends them, oldest first: those it had sent go again with the same
+ *     event id, which the consumers deduplicate (processed_events), none is lost, and nothing
+ *     after them was sent before them. A relay that lost its session but not its process (the
+ *     database unreachable) may still finish the sends in hand while the other starts over: both
+ *     send in id order, so the first copy of each event is still in order in its partition (an
+ *     event's first copy is the earlier of its two, and each copy follows its predecessor's copy
+ *     from the same relay), and the later copies are the duplicates the consumers drop.
  */
 export class OutboxRelay {
   private running = false;
@@ -24,7 +45,7 @@ export class OutboxRelay {
   private wakeUp?: () => void;
 
   constructor(
-    private readonly store: Pick<OrdersStore, 'unsentOutbox' | 'markSent'>,
+    private readonly store: Pick<OrdersStore, 'claimOutbox'>,
     private readonly producer: MessageSender,
     private readonly logger: Logger,
     private readonly idleMs = 100,
@@ -49,20 +70,25 @@ export class OutboxRelay {
     this.wakeUp?.();
   }
 
-  /** Sends what is pending now; returns how many rows were sent. */
+  /**
+   * Sends what is pending now; returns how many rows were sent (0 when another relay held the
+   * outbox for the whole idle period: it is sending them).
+   */
   async relayOnce(): Promise<number> {
-    const rows = await this.store.unsentOutbox(this.batchSize);
-    const sent: string[] = [];
-    try {
+    const pass = await this.store.claimOutbox(this.batchSize, this.idleMs, async (rows): Promise<OutboxPass> => {
+      const sent: string[] = [];
       for (const row of rows) {
         if (!this.running && this.loop) break;
-        await this.send(row);
+        try {
+          await this.send(row);
+        } catch (failure) {
+          return { sent, failure };
+        }
         sent.push(row.id);
       }
-    } finally {
-      if (sent.length) await this.store.markSent(sent);
-    }
-    return sent.length;
+      return { sent };
+    });
+    return pass?.sent.length ?? 0;
   }
 
   private async send(row: OutboxRow): Promise<void> {

@@ -9,6 +9,8 @@ export interface NativeContext {
   paths: Paths;
   addresses: AddressMap;
   service: ComposeService;
+  /** Services of the file that do not run (their profile is not active). */
+  inactive: string[];
 }
 
 /** A driver plus what must be on the machine before it can start. */
