@@ -42,15 +42,26 @@ type report struct {
 	Project  json.RawMessage `json:"project,omitempty"`
 }
 
-func load(ctx context.Context, dir string, profiles []string) report {
+// files collects repeated -f flags, as `docker compose -f a.yml -f b.yml` takes them.
+type files []string
+
+func (f *files) String() string     { return fmt.Sprint(*f) }
+func (f *files) Set(v string) error { *f = append(*f, v); return nil }
+
+func load(ctx context.Context, dir string, configFiles []string, profiles []string) report {
 	hook := &warnings{}
 	logrus.StandardLogger().ReplaceHooks(logrus.LevelHooks{})
 	logrus.AddHook(hook)
 	r := report{Profiles: profiles}
 	// No WithOsEnv and no WithDotEnv: the environment is empty, as a newcomer's is.
-	options, err := cli.NewProjectOptions(nil,
+	// Without -f, the files the CLI finds by itself; with, those files in that order.
+	findDefault := cli.WithDefaultConfigPath
+	if len(configFiles) > 0 {
+		findDefault = func(*cli.ProjectOptions) error { return nil }
+	}
+	options, err := cli.NewProjectOptions(configFiles,
 		cli.WithWorkingDirectory(dir),
-		cli.WithDefaultConfigPath,
+		findDefault,
 		cli.WithProfiles(profiles),
 		cli.WithInterpolation(true),
 		cli.WithConsistency(true),
@@ -73,6 +84,8 @@ func load(ctx context.Context, dir string, profiles []string) report {
 func main() {
 	dir := flag.String("project-directory", ".", "folder holding the compose file")
 	contextDir := flag.String("context", "", "instead: list the files of this build context after .dockerignore")
+	var configFiles files
+	flag.Var(&configFiles, "f", "a compose file (repeat for an override, merged in order); default: the files the CLI finds")
 	flag.Parse()
 	if *contextDir != "" {
 		files, err := buildContext(*contextDir)
@@ -90,7 +103,7 @@ func main() {
 	failed := false
 	out := json.NewEncoder(os.Stdout)
 	for _, profiles := range [][]string{{}, {"*"}} {
-		r := load(ctx, *dir, profiles)
+		r := load(ctx, *dir, configFiles, profiles)
 		if r.Error != "" || len(r.Warnings) > 0 {
 			failed = true
 		}

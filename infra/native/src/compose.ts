@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { parse } from 'yaml';
+import { mergeCompose } from './compose-merge';
 
 /** How a compose service runs without Docker: its `x-native` extension field. */
 export interface NativeSpec {
@@ -116,8 +117,10 @@ function parseDependsOn(raw: unknown): string[] {
   return [];
 }
 
-export function parseCompose(text: string, root: string, env: NodeJS.ProcessEnv = process.env): ComposeFile {
-  const doc = parse(text, { merge: true }) as Raw | null;
+/** The compose files, parsed and merged in order as `docker compose -f … -f …` does (compose-merge.ts). */
+export function parseCompose(texts: string | string[], root: string, env: NodeJS.ProcessEnv = process.env): ComposeFile {
+  const docs = (Array.isArray(texts) ? texts : [texts]).map((text) => (parse(text, { merge: true }) as Raw | null) ?? {});
+  const doc = docs.reduce((merged, next) => mergeCompose(merged, next));
   const rawServices = doc?.services as Record<string, Raw> | undefined;
   if (!rawServices || typeof rawServices !== 'object') throw new ComposeError('docker-compose.yml has no services');
   const services = Object.entries(rawServices).map(([name, raw]): ComposeService => ({
@@ -135,8 +138,8 @@ export function parseCompose(text: string, root: string, env: NodeJS.ProcessEnv 
   return { services };
 }
 
-export function loadCompose(file: string, root: string, env: NodeJS.ProcessEnv = process.env): ComposeFile {
-  return parseCompose(readFileSync(file, 'utf8'), root, env);
+export function loadCompose(files: string | string[], root: string, env: NodeJS.ProcessEnv = process.env): ComposeFile {
+  return parseCompose((Array.isArray(files) ? files : [files]).map((f) => readFileSync(f, 'utf8')), root, env);
 }
 
 /** Services in an order where each comes after everything it depends on. */
@@ -166,6 +169,6 @@ export function startOrder(services: ComposeService[]): ComposeService[] {
  * The compose file read only for its addresses and environment (tests, scripts): variables that
  * must be set to start the stack, such as HOPTRACE_ADMIN_TOKEN, get a placeholder here.
  */
-export function loadComposeForAddresses(file: string, root: string): ComposeFile {
-  return loadCompose(file, root, { ...process.env, HOPTRACE_ADMIN_TOKEN: process.env.HOPTRACE_ADMIN_TOKEN ?? 'not-needed-for-addresses' });
+export function loadComposeForAddresses(files: string | string[], root: string): ComposeFile {
+  return loadCompose(files, root, { ...process.env, HOPTRACE_ADMIN_TOKEN: process.env.HOPTRACE_ADMIN_TOKEN ?? 'not-needed-for-addresses' });
 }

@@ -12,4 +12,5 @@ export * from './kafka';
 export * from './kafka-service';
 export * from './lifecycle';
 export * from './logger';
+export * from './tls';
 export * from './validation';

@@ -5,6 +5,7 @@ import { EventConsumer, type EventConsumerOptions } from './event-consumer';
 import type { ReadinessCheck } from './http-app';
 import { createKafka, ManagedProducer, pingKafka } from './kafka';
 import type { ServiceParts, Startable } from './lifecycle';
+import { tlsIdentity, type TlsIdentity } from './tls';
 import { createLogger, type Logger } from './logger';
 
 /** What a service that owns a database and talks Kafka opens at start-up. */
@@ -17,11 +18,12 @@ export interface KafkaServiceResources {
 
 export async function openKafkaService(
   name: string,
-  config: { DATABASE_URL: string; KAFKA_BROKERS: string[]; LOG_LEVEL: string },
+  config: { DATABASE_URL: string; KAFKA_BROKERS: string[]; LOG_LEVEL: string; DATABASE_PASSWORD_FILE?: string } & Parameters<typeof tlsIdentity>[0],
   migrations: string[],
 ): Promise<KafkaServiceResources> {
   const logger = createLogger(name, config.LOG_LEVEL);
-  const pool = createPool(config.DATABASE_URL, logger);
+  const tls: TlsIdentity | undefined = tlsIdentity(config);
+  const pool = createPool(config.DATABASE_URL, logger, undefined, { password: config.DATABASE_PASSWORD_FILE, tls });
   await migrate(pool, migrations);
   const kafka = createKafka(name, config.KAFKA_BROKERS, logger);
   return { logger, pool, kafka, producer: new ManagedProducer(kafka) };

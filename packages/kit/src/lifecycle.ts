@@ -3,7 +3,7 @@ import { shutdownTelemetry } from '@hoptrace/telemetry';
 import type { Kafka } from 'kafkajs';
 import type Koa from 'koa';
 import { ConfigError } from './config';
-import { closeServer, listen } from './http-server';
+import { closeServer, listen, listenRedirect, type HttpTls } from './http-server';
 import { ensureTopics, keepTrying } from './kafka';
 import type { Logger } from './logger';
 
@@ -21,7 +21,15 @@ export interface Startable {
 export interface ServiceParts {
   logger: Logger;
   /** Served once everything else has started; the first to stop taking work. */
-  http: { app: Koa; port: number; details?: Record<string, unknown> };
+  http: {
+    app: Koa;
+    port: number;
+    details?: Record<string, unknown>;
+    /** Secure mode: served over HTTPS on `port`. */
+    tls?: HttpTls;
+    /** Secure mode: a plain port that redirects every request to `port` (the gateway's 8080). */
+    redirectFrom?: number;
+  };
   /**
    * Started in the background, after the topics exist, retrying until Kafka answers: a service
    * starts, and answers HTTP, while Kafka is down.
@@ -37,7 +45,7 @@ export interface ServiceParts {
 export class ServiceLifecycle {
   private stopping = false;
 
-  private constructor(readonly name: string, private readonly parts: ServiceParts, private readonly server: Server, private readonly consumersStarted: Promise<unknown>) {}
+  private constructor(readonly name: string, private readonly parts: ServiceParts, private readonly servers: Server[], private readonly consumersStarted: Promise<unknown>) {}
 
   static async start(name: string, parts: ServiceParts): Promise<ServiceLifecycle> {
     parts.relay?.start();
@@ -47,9 +55,11 @@ export class ServiceLifecycle {
       await ensureTopics(kafka.client, kafka.topics);
       for (const consumer of kafka.consumers) await consumer.start();
     }, parts.logger, () => lifecycle?.stopping ?? false) : Promise.resolve();
-    const server = await listen(parts.http.app, parts.http.port);
-    parts.logger.info({ port: parts.http.port, ...parts.http.details }, `${name} listening`);
-    lifecycle = new ServiceLifecycle(name, parts, server, consumersStarted);
+    const { http } = parts;
+    const servers = [await listen(http.app, http.port, http.tls)];
+    if (http.redirectFrom !== undefined) servers.push(await listenRedirect(http.redirectFrom, http.port));
+    parts.logger.info({ port: http.port, ...(http.tls ? { tls: http.tls.clients, redirectFrom: http.redirectFrom } : {}), ...http.details }, `${name} listening`);
+    lifecycle = new ServiceLifecycle(name, parts, servers, consumersStarted);
     return lifecycle;
   }
 
@@ -58,7 +68,7 @@ export class ServiceLifecycle {
     this.stopping = true;
     const { kafka, relay, producer, pool } = this.parts;
     try {
-      await closeServer(this.server);
+      await Promise.all(this.servers.map(closeServer));
       await this.consumersStarted;
       // In parallel: each waits out its fetch in flight (up to kafkajs' maxWaitTime, 5 s).
       await Promise.all((kafka?.consumers ?? []).map((consumer) => consumer.stop()));

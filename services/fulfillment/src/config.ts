@@ -1,6 +1,6 @@
 import { Services } from '@hoptrace/contracts';
 import { adminTokenVar } from '@hoptrace/faults';
-import { env, loadConfig } from '@hoptrace/kit';
+import { databaseSecretVars, env, loadConfig, tlsVars } from '@hoptrace/kit';
 import { z } from 'zod';
 
 export const FulfillmentConfig = z.object({
@@ -11,6 +11,8 @@ export const FulfillmentConfig = z.object({
   HTTP_TIMEOUT_MS: env.ms(2000, 'time budget of each call to inventory'),
   HOPTRACE_ADMIN_TOKEN: adminTokenVar(),
   LOG_LEVEL: env.logLevel(),
+  ...databaseSecretVars,
+  ...tlsVars,
 });
 
 export const readConfig = () => loadConfig(FulfillmentConfig);

@@ -1,6 +1,6 @@
 import { Services } from '@hoptrace/contracts';
 import { adminTokenVar } from '@hoptrace/faults';
-import { env, loadConfig } from '@hoptrace/kit';
+import { databaseSecretVars, env, loadConfig, tlsVars } from '@hoptrace/kit';
 import { z } from 'zod';
 
 export const NotificationsConfig = z.object({
@@ -9,6 +9,8 @@ export const NotificationsConfig = z.object({
   KAFKA_BROKERS: env.list('comma-separated Kafka bootstrap servers, host:port'),
   HOPTRACE_ADMIN_TOKEN: adminTokenVar(),
   LOG_LEVEL: env.logLevel(),
+  ...databaseSecretVars,
+  ...tlsVars,
 });
 
 export const readConfig = () => loadConfig(NotificationsConfig);

@@ -1,6 +1,6 @@
 import { Services } from '@hoptrace/contracts';
 import { adminTokenVar } from '@hoptrace/faults';
-import { env, loadConfig } from '@hoptrace/kit';
+import { databaseSecretVars, env, loadConfig, tlsVars } from '@hoptrace/kit';
 import { z } from 'zod';
 
 export const OrdersConfig = z.object({
@@ -13,6 +13,8 @@ export const OrdersConfig = z.object({
   OUTBOX_IDLE_MS: env.ms(100, 'how long the outbox relay waits when nothing is pending'),
   HOPTRACE_ADMIN_TOKEN: adminTokenVar(),
   LOG_LEVEL: env.logLevel(),
+  ...databaseSecretVars,
+  ...tlsVars,
 });
 
 export const readConfig = () => loadConfig(OrdersConfig);

@@ -1,12 +1,13 @@
 import { Services } from '@hoptrace/contracts';
 import { adminTokenVar } from '@hoptrace/faults';
-import { env, loadConfig } from '@hoptrace/kit';
+import { env, loadConfig, tlsVars } from '@hoptrace/kit';
 import { z } from 'zod';
 
 export const PaymentsConfig = z.object({
   PORT: env.port(Services.payments.port),
   HOPTRACE_ADMIN_TOKEN: adminTokenVar(),
   LOG_LEVEL: env.logLevel(),
+  ...tlsVars,
 });
 
 export const readConfig = () => loadConfig(PaymentsConfig);

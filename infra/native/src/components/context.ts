@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { AddressMap } from '../addresses';
 import type { ComposeService } from '../compose';
+import type { PkiPaths } from '../../../../packages/pki/src/index';
 import type { Paths } from '../paths';
 import type { DebianNeed } from '../provision/debian';
 import type { Driver } from '../supervisor';
@@ -9,6 +10,8 @@ export interface NativeContext {
   paths: Paths;
   addresses: AddressMap;
   service: ComposeService;
+  /** Secure mode: the local CA and the identities it issued (.hoptrace/data/pki). */
+  pki?: PkiPaths;
 }
 
 /** A driver plus what must be on the machine before it can start. */
@@ -37,14 +40,23 @@ export function requireHostPath(ctx: NativeContext, containerPath: string): stri
   return path;
 }
 
-/** The process environment compose gives the container, with addresses mapped to native ones. */
+/** A value naming a file on one of the service's volumes (secure mode's certificates) becomes its native path. */
+export function nativeValue(ctx: NativeContext, value: string): string {
+  return value.startsWith('/') ? hostPath(ctx, value) ?? value : value;
+}
+
+/**
+ * The process environment compose gives the container, with addresses mapped to native ones, and
+ * paths on its volumes to where those volumes are natively.
+ */
 export function nativeEnv(ctx: NativeContext, extra: Record<string, string> = {}): Record<string, string> {
   const base: Record<string, string> = {};
   for (const key of ['PATH', 'HOME', 'LANG', 'TZ', 'TMPDIR']) {
     const value = process.env[key];
     if (value !== undefined) base[key] = value;
   }
-  return { ...base, ...ctx.addresses.mapEnvironment(ctx.service.environment, ctx.service.name), ...extra };
+  const mapped = Object.entries(ctx.addresses.mapEnvironment(ctx.service.environment, ctx.service.name)).map(([k, v]) => [k, nativeValue(ctx, v)]);
+  return { ...base, ...Object.fromEntries(mapped), ...extra };
 }
 
 /** The URL a compose healthcheck fetches, as seen from the host. */

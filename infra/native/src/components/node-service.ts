@@ -1,4 +1,6 @@
 import { runCommand } from '../provision/command';
+import type { Dispatcher } from 'undici';
+import { adminDispatcher } from '../secure/client';
 import { httpOk } from '../wait';
 import { type NativeComponent, type NativeContext, healthUrl, nativeEnv } from './context';
 
@@ -8,7 +10,10 @@ import { type NativeComponent, type NativeContext, healthUrl, nativeEnv } from '
  */
 export function createNodeService(ctx: NativeContext): NativeComponent {
   const health = healthUrl(ctx);
-  if (!health) throw new Error(`services.${ctx.service.name}.healthcheck must fetch an http:// URL`);
+  if (!health) throw new Error(`services.${ctx.service.name}.healthcheck must fetch an http:// or https:// URL`);
+  // Secure mode's health check speaks TLS as the compose one does (it trusts the CA through NODE_EXTRA_CA_CERTS).
+  let dispatcher: Dispatcher | undefined;
+  const probeInit = () => (health.startsWith('https:') && ctx.pki ? { dispatcher: (dispatcher ??= adminDispatcher(ctx.pki)) } as RequestInit : {});
   const [command, ...args] = ctx.service.command;
   if (!command) throw new Error(`services.${ctx.service.name}.command must say how to start it`);
   const env = ctx.service.environment;
@@ -22,10 +27,10 @@ export function createNodeService(ctx: NativeContext): NativeComponent {
     readyTimeoutMs: 60_000,
     // `x-native.label` names what the service's first published port serves, e.g. the storefront.
     urls: typeof ctx.service.native?.label === 'string' && ctx.service.ports[0]
-      ? [{ label: ctx.service.native.label, url: `http://${ctx.addresses.host}:${ctx.service.ports[0].host}/` }] : [],
+      ? [{ label: ctx.service.native.label, url: `${health.startsWith('https:') ? 'https' : 'http'}://${ctx.addresses.host}:${new URL(health).port || ctx.service.ports[0].host}/` }] : [],
     async prepare() {},
     // `node` is the runner's own binary, the pinned Node (node-runtime.ts), not whichever `node` PATH finds.
     launch: () => ({ command: command === 'node' ? process.execPath : command, args, env: nativeEnv(ctx, { NODE_ENV: 'production' }), cwd: ctx.paths.root, stopTimeoutMs: 20_000 }),
-    ready: () => httpOk(health),
+    ready: () => httpOk(health, 2000, probeInit()),
   };
 }

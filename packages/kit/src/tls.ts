@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { ConfigError } from './config';
+
+/**
+ * Secure mode's configuration, one section every service's schema spreads in (`...tlsVars`).
+ * Unset, a service runs exactly as in the default mode; set, its files are read once at start-up
+ * and a file that cannot be read stops the service with one line naming the variable.
+ */
+const readable = (what: string) => z.string().min(1)
+  .transform((path, ctx) => {
+    try {
+      return readFileSync(path);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})` });
+      return z.NEVER;
+    }
+  })
+  .optional()
+  .describe(what);
+
+export const tlsVars = {
+  TLS_CA_FILE: readable('secure mode: the CA certificate (PEM) that issued every certificate of the stack; the only one trusted'),
+  TLS_CERT_FILE: readable("secure mode: this service's certificate (PEM), presented as server and as client"),
+  TLS_KEY_FILE: readable("secure mode: this service's private key (PEM)"),
+};
+
+/** A generated password kept in a file (secure mode): its content, trimmed. Never logged. */
+export const secretFileVar = (what: string) => readable(what).transform((b) => b?.toString('utf8').trim());
+
+/** Who this service is, and the one CA it trusts. */
+export interface TlsIdentity {
+  ca: Buffer;
+  cert: Buffer;
+  key: Buffer;
+}
+
+type TlsConfig = { TLS_CA_FILE?: Buffer; TLS_CERT_FILE?: Buffer; TLS_KEY_FILE?: Buffer };
+
+/** The identity when secure mode is on (all three set), undefined when it is off (none set). */
+export function tlsIdentity(config: TlsConfig): TlsIdentity | undefined {
+  const { TLS_CA_FILE: ca, TLS_CERT_FILE: cert, TLS_KEY_FILE: key } = config;
+  if (!ca && !cert && !key) return undefined;
+  const missing = Object.entries({ TLS_CA_FILE: ca, TLS_CERT_FILE: cert, TLS_KEY_FILE: key }).filter(([, v]) => !v).map(([k]) => k);
+  if (missing.length) throw new ConfigError(`invalid configuration:\n  ${missing.map((k) => `set ${k}: secure mode needs TLS_CA_FILE, TLS_CERT_FILE and TLS_KEY_FILE together`).join('\n  ')}`);
+  return { ca: ca!, cert: cert!, key: key! };
+}
+
+/** Secure mode's database credentials: the service's role password, generated at the first secure start. */
+export const databaseSecretVars = {
+  DATABASE_PASSWORD_FILE: secretFileVar("secure mode: file holding the password of this service's database role"),
+};
