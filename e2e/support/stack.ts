@@ -1,9 +1,11 @@
 import { Kafka, logLevel } from 'kafkajs';
+import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import { AddressMap } from '../../infra/native/src/addresses';
 import { loadComposeForAddresses } from '../../infra/native/src/compose';
 import { callControl, controlSocket } from '../../infra/native/src/control';
-import { resolvePaths } from '../../infra/native/src/paths';
+import { composeFiles, isSecureState, resolvePaths } from '../../infra/native/src/paths';
+import { securePki } from '../../infra/native/src/secure/pki';
 import type { Status } from '../../infra/native/src/supervisor';
 
 /**
@@ -12,7 +14,10 @@ import type { Status } from '../../infra/native/src/supervisor';
  * checking the data (Postgres) and the messages (Kafka).
  */
 const paths = resolvePaths();
-const { services } = loadComposeForAddresses(paths.compose, paths.root);
+/** The stack was started with --secure: TLS and passwords, from the local CA's folder. */
+export const secureMode = isSecureState(paths);
+export const pki = secureMode ? securePki(paths) : undefined;
+const { services } = loadComposeForAddresses(composeFiles(paths, secureMode), paths.root);
 const addresses = new AddressMap(services);
 const socket = controlSocket(paths);
 
@@ -20,7 +25,7 @@ const socket = controlSocket(paths);
 export const composeEnvironment = (service: string): Record<string, string> => services.find((s) => s.name === service)?.environment ?? {};
 
 export const hostPort = (service: string, containerPort: number) => `${addresses.host}:${addresses.port(service, containerPort)}`;
-export const gatewayUrl = process.env.HOPTRACE_GATEWAY_URL ?? `http://${hostPort('gateway', 8080)}`;
+export const gatewayUrl = process.env.HOPTRACE_GATEWAY_URL ?? (secureMode ? `https://${hostPort('gateway', 8443)}` : `http://${hostPort('gateway', 8080)}`);
 export const jaegerQueryUrl = process.env.JAEGER_QUERY_URL ?? `http://${hostPort('jaeger', 16686)}`;
 export const prometheusUrl = process.env.PROMETHEUS_URL ?? `http://${hostPort('prometheus', 9090)}`;
 
@@ -37,14 +42,21 @@ export function stackStatus(): Promise<Status[]> {
 
 /** Runs one query against a service's database and closes the connection. */
 export async function query<T extends Record<string, unknown>>(database: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const env = services.find((s) => s.name === 'postgres')!.environment;
-  const client = new Client({ host: addresses.host, port: addresses.port('postgres', 5432), user: env.POSTGRES_USER, password: env.POSTGRES_PASSWORD, database });
+  const client = new Client(postgresLogin(database));
   await client.connect();
   try {
     return (await client.query<T>(sql, params)).rows;
   } finally {
     await client.end();
   }
+}
+
+/** How the tests log in to a database: as the superuser, with TLS and its generated password in secure mode. */
+export function postgresLogin(database: string, user?: string, password?: string): ConstructorParameters<typeof Client>[0] {
+  const env = services.find((s) => s.name === 'postgres')!.environment;
+  const base = { host: addresses.host, port: addresses.port('postgres', 5432), database, user: user ?? env.POSTGRES_USER };
+  if (!pki) return { ...base, password: password ?? env.POSTGRES_PASSWORD };
+  return { ...base, password: password ?? readFileSync(pki.secret('postgres', base.user ?? 'postgres'), 'utf8'), ssl: { ca: readFileSync(pki.ca), rejectUnauthorized: true } };
 }
 
 export function kafka(clientId: string): Kafka {

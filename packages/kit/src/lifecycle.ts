@@ -6,6 +6,7 @@ import { ConfigError } from './config';
 import { closeServer, listen, listenRedirect, type HttpTls } from './http-server';
 import { ensureTopics, keepTrying } from './kafka';
 import type { Logger } from './logger';
+import { presentIdentity } from './tls';
 
 /** Something with a start and a graceful stop: a Kafka consumer. */
 export interface Startable {
@@ -48,6 +49,8 @@ export class ServiceLifecycle {
   private constructor(readonly name: string, private readonly parts: ServiceParts, private readonly servers: Server[], private readonly consumersStarted: Promise<unknown>) {}
 
   static async start(name: string, parts: ServiceParts): Promise<ServiceLifecycle> {
+    // Secure mode: the certificate it serves with is also the one it calls other services with.
+    if (parts.http.tls) presentIdentity(parts.http.tls.identity);
     parts.relay?.start();
     let lifecycle: ServiceLifecycle | undefined;
     const { kafka } = parts;

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { Agent, setGlobalDispatcher } from 'undici';
 import { z } from 'zod';
 import { ConfigError } from './config';
 
@@ -50,3 +51,18 @@ export function tlsIdentity(config: TlsConfig): TlsIdentity | undefined {
 export const databaseSecretVars = {
   DATABASE_PASSWORD_FILE: secretFileVar("secure mode: file holding the password of this service's database role"),
 };
+
+/**
+ * Secure mode: every fetch of this process (the services' JSON clients) trusts only the stack's CA
+ * and presents the service's certificate. The undici instrumentation still traces these calls and
+ * injects traceparent: it listens on undici's diagnostics channels, which this Agent publishes on.
+ */
+export function presentIdentity(identity: TlsIdentity): void {
+  setGlobalDispatcher(new Agent({ connect: { ca: identity.ca, cert: identity.cert, key: identity.key } }));
+}
+
+/** An internal service's HTTP part: in secure mode, mutual TLS (only clients with a certificate of the stack's CA). */
+export function mutualTls(config: TlsConfig): { tls?: { identity: TlsIdentity; clients: 'mutual' } } {
+  const identity = tlsIdentity(config);
+  return identity ? { tls: { identity, clients: 'mutual' } } : {};
+}

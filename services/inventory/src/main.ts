@@ -1,6 +1,6 @@
 import { Services } from '@hoptrace/contracts';
 import { FaultAdmission, httpFaultHooks } from '@hoptrace/faults';
-import { createLogger, createPool, migrate, runService, tlsIdentity } from '@hoptrace/kit';
+import { createLogger, createPool, migrate, mutualTls, runService, tlsIdentity } from '@hoptrace/kit';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { InventoryStore, MIGRATIONS } from './store';
@@ -16,5 +16,5 @@ void runService(SERVICE, async () => {
   await store.seed();
   const hooks = httpFaultHooks(SERVICE.name, new FaultAdmission(config.HOPTRACE_ADMIN_TOKEN));
   const app = buildApp({ store, logger, hooks, readiness: [{ name: 'database', required: true, check: () => pool.query('SELECT 1') }] });
-  return { logger, http: { app, port: config.PORT }, pool };
+  return { logger, http: { app, port: config.PORT, ...mutualTls(config) }, pool };
 }).then((code) => process.exit(code));

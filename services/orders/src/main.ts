@@ -1,7 +1,7 @@
 import { Services } from '@hoptrace/contracts';
 import { FaultAdmission, httpFaultHooks, isPerRequestFaultCode, withPoisonFaults } from '@hoptrace/faults';
 import { InventoryClient } from '@hoptrace/inventory/client';
-import { CircuitBreaker, DependencyUnavailable, kafkaServiceParts, kafkaServiceReadiness, openKafkaService, runService } from '@hoptrace/kit';
+import { CircuitBreaker, DependencyUnavailable, kafkaServiceParts, kafkaServiceReadiness, mutualTls, openKafkaService, runService } from '@hoptrace/kit';
 import { PaymentsClient } from '@hoptrace/payments/client';
 import { context, propagation } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
@@ -51,7 +51,7 @@ void runService(SERVICE, async () => {
   });
   return {
     logger,
-    http: { app, port: config.PORT },
+    http: { app, port: config.PORT, ...mutualTls(config) },
     // Orders are taken while Kafka is down (the outbox keeps them): consumers start in the background.
     ...kafkaServiceParts(SERVICE, r, [
       progressConsumer(consumerDeps),

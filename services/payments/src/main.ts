@@ -1,6 +1,6 @@
 import { Services } from '@hoptrace/contracts';
 import { FaultAdmission, httpFaultHooks } from '@hoptrace/faults';
-import { createLogger, runService } from '@hoptrace/kit';
+import { createLogger, mutualTls, runService } from '@hoptrace/kit';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { Ledger } from './ledger';
@@ -11,5 +11,5 @@ void runService(SERVICE, async () => {
   const config = readConfig();
   const logger = createLogger(SERVICE.name, config.LOG_LEVEL);
   const hooks = httpFaultHooks(SERVICE.name, new FaultAdmission(config.HOPTRACE_ADMIN_TOKEN));
-  return { logger, http: { app: buildApp({ ledger: new Ledger(), logger, hooks }), port: config.PORT } };
+  return { logger, http: { app: buildApp({ ledger: new Ledger(), logger, hooks }), port: config.PORT, ...mutualTls(config) } };
 }).then((code) => process.exit(code));
