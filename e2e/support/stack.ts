@@ -5,6 +5,7 @@ import { AddressMap } from '../../infra/native/src/addresses';
 import { loadComposeForAddresses } from '../../infra/native/src/compose';
 import { callControl, controlSocket } from '../../infra/native/src/control';
 import { composeFiles, isSecureState, resolvePaths } from '../../infra/native/src/paths';
+import { adminKafkaOptions } from '../../infra/native/src/secure/client';
 import { securePki } from '../../infra/native/src/secure/pki';
 import type { Status } from '../../infra/native/src/supervisor';
 
@@ -60,5 +61,5 @@ export function postgresLogin(database: string, user?: string, password?: string
 }
 
 export function kafka(clientId: string): Kafka {
-  return new Kafka({ clientId, brokers: [hostPort('kafka', 9092)], logLevel: logLevel.NOTHING });
+  return new Kafka({ clientId, brokers: [hostPort('kafka', 9092)], logLevel: logLevel.NOTHING, ...(pki ? adminKafkaOptions(pki) : {}) });
 }

@@ -9,6 +9,7 @@ export * from './http-app';
 export * from './http-client';
 export * from './http-server';
 export * from './kafka';
+export * from './kafka-acls';
 export * from './kafka-service';
 export * from './lifecycle';
 export * from './logger';

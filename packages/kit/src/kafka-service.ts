@@ -1,5 +1,6 @@
 import { topicsOf, type ServiceDescriptor } from '@hoptrace/contracts';
 import type { Kafka } from 'kafkajs';
+import { ConfigError } from './config';
 import { createPool, migrate, type Pool } from './db';
 import { EventConsumer, type EventConsumerOptions } from './event-consumer';
 import type { ReadinessCheck } from './http-app';
@@ -18,14 +19,15 @@ export interface KafkaServiceResources {
 
 export async function openKafkaService(
   name: string,
-  config: { DATABASE_URL: string; KAFKA_BROKERS: string[]; LOG_LEVEL: string; DATABASE_PASSWORD_FILE?: string } & Parameters<typeof tlsIdentity>[0],
+  config: { DATABASE_URL: string; KAFKA_BROKERS: string[]; LOG_LEVEL: string; DATABASE_PASSWORD_FILE?: string; KAFKA_PASSWORD_FILE?: string } & Parameters<typeof tlsIdentity>[0],
   migrations: string[],
 ): Promise<KafkaServiceResources> {
   const logger = createLogger(name, config.LOG_LEVEL);
   const tls: TlsIdentity | undefined = tlsIdentity(config);
   const pool = createPool(config.DATABASE_URL, logger, undefined, { password: config.DATABASE_PASSWORD_FILE, tls });
   await migrate(pool, migrations);
-  const kafka = createKafka(name, config.KAFKA_BROKERS, logger);
+  if (tls && !config.KAFKA_PASSWORD_FILE) throw new ConfigError('invalid configuration:\n  set KAFKA_PASSWORD_FILE: secure mode authenticates to Kafka with SCRAM-SHA-512');
+  const kafka = createKafka(name, config.KAFKA_BROKERS, logger, tls && config.KAFKA_PASSWORD_FILE ? { tls, password: config.KAFKA_PASSWORD_FILE } : undefined);
   return { logger, pool, kafka, producer: new ManagedProducer(kafka) };
 }
 

@@ -52,6 +52,11 @@ export const databaseSecretVars = {
   DATABASE_PASSWORD_FILE: secretFileVar("secure mode: file holding the password of this service's database role"),
 };
 
+/** Secure mode's Kafka credentials: the SCRAM-SHA-512 password of the service's Kafka user (named as the service). */
+export const kafkaSecretVars = {
+  KAFKA_PASSWORD_FILE: secretFileVar("secure mode: file holding the SCRAM-SHA-512 password of this service's Kafka user"),
+};
+
 /**
  * Secure mode: every fetch of this process (the services' JSON clients) trusts only the stack's CA
  * and presents the service's certificate. The undici instrumentation still traces these calls and

@@ -1,6 +1,6 @@
 import { Services } from '@hoptrace/contracts';
 import { adminTokenVar } from '@hoptrace/faults';
-import { databaseSecretVars, env, loadConfig, tlsVars } from '@hoptrace/kit';
+import { databaseSecretVars, env, kafkaSecretVars, loadConfig, tlsVars } from '@hoptrace/kit';
 import { z } from 'zod';
 
 export const FulfillmentConfig = z.object({
@@ -12,6 +12,7 @@ export const FulfillmentConfig = z.object({
   HOPTRACE_ADMIN_TOKEN: adminTokenVar(),
   LOG_LEVEL: env.logLevel(),
   ...databaseSecretVars,
+  ...kafkaSecretVars,
   ...tlsVars,
 });
 

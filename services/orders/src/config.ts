@@ -1,6 +1,6 @@
 import { Services } from '@hoptrace/contracts';
 import { adminTokenVar } from '@hoptrace/faults';
-import { databaseSecretVars, env, loadConfig, tlsVars } from '@hoptrace/kit';
+import { databaseSecretVars, env, kafkaSecretVars, loadConfig, tlsVars } from '@hoptrace/kit';
 import { z } from 'zod';
 
 export const OrdersConfig = z.object({
@@ -14,6 +14,7 @@ export const OrdersConfig = z.object({
   HOPTRACE_ADMIN_TOKEN: adminTokenVar(),
   LOG_LEVEL: env.logLevel(),
   ...databaseSecretVars,
+  ...kafkaSecretVars,
   ...tlsVars,
 });
 

@@ -40,9 +40,19 @@ export function requireHostPath(ctx: NativeContext, containerPath: string): stri
   return path;
 }
 
-/** A value naming a file on one of the service's volumes (secure mode's certificates) becomes its native path. */
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Paths on the service's volumes inside a value (secure mode's certificates: a whole value, or
+ * inside one, as in Kafka's `${dir:/etc/hoptrace/pki:kafka.key}`) become their native paths.
+ */
 export function nativeValue(ctx: NativeContext, value: string): string {
-  return value.startsWith('/') ? hostPath(ctx, value) ?? value : value;
+  let out = value;
+  for (const mount of [...ctx.service.mounts].sort((a, b) => b.target.length - a.target.length)) {
+    const base = mount.named ? join(ctx.paths.state, 'data', mount.source) : mount.source;
+    out = out.replace(new RegExp(`(^|[^\\w./-])${escapeRegExp(mount.target)}(?=$|[/:"';,])`, 'g'), (_m, lead: string) => `${lead}${base}`);
+  }
+  return out;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { ADMIN_IDENTITY, type PkiPaths } from '../../../../packages/pki/src/index';
 import { readFileSync } from 'node:fs';
+import type { KafkaConfig } from 'kafkajs';
 import { Agent } from 'undici';
 
 /**
@@ -8,4 +9,12 @@ import { Agent } from 'undici';
  */
 export function adminDispatcher(pki: PkiPaths): Agent {
   return new Agent({ connect: { ca: readFileSync(pki.ca), cert: readFileSync(pki.cert(ADMIN_IDENTITY)), key: readFileSync(pki.key(ADMIN_IDENTITY)) } });
+}
+
+/** The operator's Kafka login in secure mode: TLS trusting the local CA, SCRAM-SHA-512 as hoptrace-admin (a super user). */
+export function adminKafkaOptions(pki: PkiPaths): Pick<KafkaConfig, 'ssl' | 'sasl'> {
+  return {
+    ssl: { ca: [readFileSync(pki.ca)] },
+    sasl: { mechanism: 'scram-sha-512', username: ADMIN_IDENTITY, password: readFileSync(pki.secret('kafka', ADMIN_IDENTITY), 'utf8') },
+  };
 }
