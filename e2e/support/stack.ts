@@ -27,7 +27,7 @@ export const composeEnvironment = (service: string): Record<string, string> => s
 
 export const hostPort = (service: string, containerPort: number) => `${addresses.host}:${addresses.port(service, containerPort)}`;
 export const gatewayUrl = process.env.HOPTRACE_GATEWAY_URL ?? (secureMode ? `https://${hostPort('gateway', 8443)}` : `http://${hostPort('gateway', 8080)}`);
-export const jaegerQueryUrl = process.env.JAEGER_QUERY_URL ?? `http://${hostPort('jaeger', 16686)}`;
+export const jaegerQueryUrl = process.env.JAEGER_QUERY_URL ?? `${secureMode ? 'https' : 'http'}://${hostPort('jaeger', 16686)}`;
 export const prometheusUrl = process.env.PROMETHEUS_URL ?? `http://${hostPort('prometheus', 9090)}`;
 
 export type ComponentAction = 'start' | 'stop' | 'restart' | 'kill';

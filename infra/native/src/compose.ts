@@ -132,7 +132,7 @@ export function parseCompose(texts: string | string[], root: string, env: NodeJS
     ports: parsePorts(raw.ports, name),
     mounts: parseMounts(raw.volumes, root),
     command: asStringList(raw.command, `services.${name}.command`).map((arg) => interpolate(arg, env)),
-    healthcheck: raw.healthcheck ? asStringList((raw.healthcheck as Raw).test, `services.${name}.healthcheck.test`) : undefined,
+    healthcheck: raw.healthcheck ? asStringList((raw.healthcheck as Raw).test, `services.${name}.healthcheck.test`).map((arg) => interpolate(arg, env)) : undefined,
     dependsOn: parseDependsOn(raw.depends_on),
   }));
   return { services };
