@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { readFileSync } from 'node:fs';
-import { Client } from 'pg';
+import { Client, type ClientConfig } from 'pg';
 import { AddressMap } from '../../infra/native/src/addresses';
 import { loadComposeForAddresses } from '../../infra/native/src/compose';
 import { callControl, controlSocket } from '../../infra/native/src/control';
@@ -53,7 +53,7 @@ export async function query<T extends Record<string, unknown>>(database: string,
 }
 
 /** How the tests log in to a database: as the superuser, with TLS and its generated password in secure mode. */
-export function postgresLogin(database: string, user?: string, password?: string): ConstructorParameters<typeof Client>[0] {
+export function postgresLogin(database: string, user?: string, password?: string): ClientConfig {
   const env = services.find((s) => s.name === 'postgres')!.environment;
   const base = { host: addresses.host, port: addresses.port('postgres', 5432), database, user: user ?? env.POSTGRES_USER };
   if (!pki) return { ...base, password: password ?? env.POSTGRES_PASSWORD };
