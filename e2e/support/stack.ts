@@ -1,5 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client, type ClientConfig } from 'pg';
 import { AddressMap } from '../../infra/native/src/addresses';
 import { loadComposeForAddresses } from '../../infra/native/src/compose';
@@ -62,4 +63,16 @@ export function postgresLogin(database: string, user?: string, password?: string
 
 export function kafka(clientId: string): Kafka {
   return new Kafka({ clientId, brokers: [hostPort('kafka', 9092)], logLevel: logLevel.NOTHING, ...(pki ? adminKafkaOptions(pki) : {}) });
+}
+
+/**
+ * Secure mode's secrets, for the leak checks: every generated password, and every base64 line of
+ * every private key (the CA's included). Empty in the default mode.
+ */
+export function generatedSecrets(): string[] {
+  if (!pki) return [];
+  const passwords = readdirSync(join(pki.dir, 'secrets')).map((f) => readFileSync(join(pki.dir, 'secrets', f), 'utf8').trim());
+  const keyLines = readdirSync(pki.dir).filter((f) => f.endsWith('.key'))
+    .flatMap((f) => readFileSync(join(pki.dir, f), 'utf8').split('\n').filter((l) => l && !l.startsWith('-----')));
+  return [...passwords, ...keyLines];
 }
