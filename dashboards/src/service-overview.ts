@@ -7,8 +7,9 @@ import { scope } from './variables';
 
 /*
  * RED metrics computed from spans by Jaeger's spanmetrics connector (infra/jaeger/config.yaml).
- * Only entry spans count as requests: SERVER for HTTP, CONSUMER for Kafka (fulfillment and
- * notifications are driven by topics); client and internal spans would count each request again.
+ * Only entry spans count as requests: SERVER for HTTP and gRPC, CONSUMER for Kafka (fulfillment and
+ * notifications are driven by topics); client and internal spans would count each request again
+ * (the gRPC panel shows both ends of its hop, each by its span kind).
  */
 const entry = `${scope}, span_kind=~"SPAN_KIND_SERVER|SPAN_KIND_CONSUMER"`;
 const calls = (matchers = '') => `traces_span_metrics_calls_total{${entry}${matchers}}`;
@@ -80,5 +81,18 @@ export function serviceOverview(): Dashboard {
       width: 24,
       min: 0,
       queries: [{ expr: quantile(0.95, 'service_name, span_name'), legend: '{{service_name}} {{span_name}}', exemplar: true }],
+    }))
+    .withPanel(timeseries({
+      title: 'gRPC calls per second by method and status code',
+      description: 'gRPC calls per second from both ends of the hop, orders calling (CLIENT) and payments serving '
+        + '(SERVER), per method and gRPC status code (0 OK, 3 INVALID_ARGUMENT, 9 FAILED_PRECONDITION for a declined card, '
+        + '4 DEADLINE_EXCEEDED, 14 UNAVAILABLE): from the rpc.method and rpc.grpc.status_code dimensions of the spanmetrics.',
+      unit: units.RequestsPerSecond,
+      width: 24,
+      min: 0,
+      queries: [{
+        expr: `sum by (service_name, span_kind, rpc_method, rpc_grpc_status_code) (${rate(`traces_span_metrics_calls_total{${scope}, rpc_method!="", span_kind=~"SPAN_KIND_SERVER|SPAN_KIND_CLIENT"}`)})`,
+        legend: '{{service_name}} {{span_kind}} {{rpc_method}} {{rpc_grpc_status_code}}',
+      }],
     })));
 }

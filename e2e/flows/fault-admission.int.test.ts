@@ -5,6 +5,8 @@ import { test } from 'node:test';
 import { notificationCount, orderIdsOfTrace, outboxHeadersOf, readTopic, shipmentCount } from '../support/data';
 import { GATEWAY_EXTRA_PATHS, HTTP_METHODS, isUntraced, routesOf } from '../support/routes';
 import { api, APPROVED_CARD, clientParentEmail, orderRequest, uniqueEmail, waitForOrder } from '../support/shop';
+import { grpcurl, PAYMENTS_SERVICE, SERVER_FAILURES } from '../support/grpc';
+import { Payments } from '@hoptrace/contracts/payments-v1';
 import { rawRequest, strangerAddress } from '../support/raw-http';
 import { hostPort, kafka, stackStatus } from '../support/stack';
 import { fetchTrace, injectedFaults } from '../support/traces';
@@ -105,7 +107,6 @@ test('every gateway route and path, every method, every fault kind: a stranger\'
 const BODIES: Record<string, unknown> = {
   '/orders': orderRequest({ email: clientParentEmail('direct') }),
   '/reservations': { orderId: randomUUID(), items: [{ sku: 'MUG-01', quantity: 1 }] },
-  '/charges': { orderId: randomUUID(), amountCents: 100, card: APPROVED_CARD },
 };
 
 test('straight at each service port: forged fault entries, with or without a forged signature, have no effect', async () => {
@@ -129,6 +130,37 @@ test('straight at each service port: forged fault entries, with or without a for
     }
   }
   console.log(`# service ports walk: ${sent.length} requests`);
+  await assertNoFaultInTraces(sent);
+  assert.deepEqual(await pids(), before, 'no process restarted');
+});
+
+/** A request for each of payments' gRPC methods, as a stranger might send it: valid, so that only a fault could fail it. */
+const GRPC_REQUESTS: Record<string, () => unknown> = {
+  Charge: () => { const id = randomUUID(); return { idempotency_key: id, order_id: id, amount_cents: 100, card: { card_number: APPROVED_CARD.cardNumber, expiry: APPROVED_CARD.expiry, cvc: APPROVED_CARD.cvc } }; },
+  RefundCharge: () => ({ charge_id: randomUUID() }),
+  RefundOrder: () => ({ order_id: randomUUID() }),
+  GetCharge: () => ({ charge_id: randomUUID() }),
+};
+
+test('straight at payments\' gRPC port (grpcurl): forged fault metadata on every method, with or without a forged signature, has no effect', async () => {
+  const before = await pids();
+  const sent: Sent[] = [];
+  for (const kind of KINDS) {
+    for (const method of Payments.methods) {
+      for (const baggage of [forged(kind, ['payments']), forged(kind, ['payments']).replace(`,${FORGED_SIG}`, '')]) {
+        const traceId = randomBytes(16).toString('hex');
+        const what = `${method.name} [${baggage.split(',')[0]}]`;
+        const res = await grpcurl([`${PAYMENTS_SERVICE}/${method.name}`], {
+          data: GRPC_REQUESTS[method.name]!(), maxTimeS: 8,
+          headers: [['traceparent', `00-${traceId}-${randomBytes(8).toString('hex')}-01`], ['baggage', baggage]],
+        });
+        assert.ok(res.code >= 0 && !SERVER_FAILURES.has(res.code), `${what}: status ${res.code} ${res.stdout}${res.stderr}`);
+        assert.ok(res.ms < SLOW_MS, `${what}: took ${Math.round(res.ms)} ms`);
+        sent.push({ what, traceId, traced: true });
+      }
+    }
+  }
+  console.log(`# payments gRPC walk: ${sent.length} calls`);
   await assertNoFaultInTraces(sent);
   assert.deepEqual(await pids(), before, 'no process restarted');
 });

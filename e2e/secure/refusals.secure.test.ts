@@ -12,7 +12,7 @@ import { Agent } from 'undici';
 import { ADMIN_IDENTITY, ensurePki, pkiPaths } from '../../packages/pki/src/index';
 import { rawRequest } from '../support/raw-http';
 import { orderRequest } from '../support/shop';
-import { hostPort, kafka, pki as stackPki, postgresLogin, secureMode } from '../support/stack';
+import { composeEnvironment, hostPort, kafka, pki as stackPki, postgresLogin, secureMode } from '../support/stack';
 
 /**
  * Secure mode's refusals, each with the error the refusing side gives, against the running secure
@@ -23,6 +23,7 @@ assert.ok(secureMode && stackPki, 'these tests run against a stack started with 
 const pki = stackPki;
 const ca = readFileSync(pki.ca);
 const [host] = hostPort('gateway', 8080).split(':') as [string];
+const PAYMENTS_GRPC_PORT = Number(composeEnvironment('payments').GRPC_PORT);
 const url = (service: string, port: number, path: string) => `https://${hostPort(service, port)}${path}`;
 const identity = (dir: string, name: string) => ({ cert: readFileSync(pkiPaths(dir).cert(name)), key: readFileSync(pkiPaths(dir).key(name)) });
 
@@ -39,8 +40,8 @@ after(() => rmSync(strangerDir, { recursive: true, force: true }));
 function tlsOutcome(service: string, port: number, options: ConnectionOptions): Promise<string> {
   const [h, p] = hostPort(service, port).split(':') as [string, string];
   return new Promise((resolve) => {
-    // OTLP/gRPC speaks HTTP/2, whose server writes first (its SETTINGS) once the handshake passed.
-    const h2 = service === 'jaeger' && port === 4317;
+    // gRPC speaks HTTP/2, whose server writes first (its SETTINGS) once the handshake passed.
+    const h2 = port === 4317 || port === PAYMENTS_GRPC_PORT;
     const socket = tlsConnect({ host: h, port: Number(p), servername: 'localhost', ...(h2 ? { ALPNProtocols: ['h2'] } : {}), ...options },
       () => socket.write(h2 ? 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n' : `GET /readyz HTTP/1.1\r\nhost: ${h}\r\nconnection: close\r\n\r\n`));
     socket.setTimeout(10_000, () => { socket.destroy(); resolve('timeout'); });
@@ -108,7 +109,9 @@ test('a client that does not trust the local CA refuses the stack: the gateway s
 test('service to service is mutual TLS: no certificate, or one from another CA, is refused by each internal service and by Jaeger', async () => {
   const admin = { ca, ...identity(pki.dir, ADMIN_IDENTITY) };
   const stranger = { ca, ...identity(strangerDir, 'orders') };
-  const targets: [string, number][] = [...SERVICE_LIST.filter((s) => s.name !== 'gateway').map((s): [string, number] => [s.name, s.port]), ['jaeger', 4318], ['jaeger', 4317]];
+  // Every internal HTTP port, payments' gRPC port, Jaeger's OTLP ports (HTTP and gRPC).
+  const targets: [string, number][] = [...SERVICE_LIST.filter((s) => s.name !== 'gateway').map((s): [string, number] => [s.name, s.port]),
+    ['payments', PAYMENTS_GRPC_PORT], ['jaeger', 4318], ['jaeger', 4317]];
   for (const [service, port] of targets) {
     assert.equal(await tlsOutcome(service, port, { ca }), 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED', `${service}:${port} without a certificate`);
     // Go's TLS (Jaeger) answers with an "unknown CA" alert; Node's servers verify the certificate

@@ -2,7 +2,8 @@ import { Topics, type CreatedOrder } from '@hoptrace/contracts';
 import { expect, test } from '../support/fixtures';
 import { adminToken, clearGlobalFaults, orderRequest, placeOrder, uniqueEmail } from '../support/shop';
 import { prometheusUrl } from '../support/stack';
-import { SERVICES } from '../support/traces';
+import { rpcSpan, SERVICES } from '../support/traces';
+import { Payments } from '@hoptrace/contracts/payments-v1';
 
 /**
  * Global fault rules reach every request, so this runs in the `outages` project, alone, like the
@@ -15,6 +16,8 @@ async function faultsActive(service: string, kind: string): Promise<number> {
   return Number(body.data.result[0]?.value[1] ?? 0);
 }
 
+const CHARGE_PATH = `/${Payments.typeName}/${Payments.method.charge.name}`;
+
 test('a global rule set in the Chaos panel slows payments for every order, shows in the trace and in Prometheus, and ends when cleared', async ({ page, traces }) => {
   try {
     await page.goto('/chaos');
@@ -24,7 +27,8 @@ test('a global rule set in the Chaos panel slows payments for every order, shows
     await page.getByTestId('chaos-add-kind').selectOption('latency');
     await page.getByTestId('chaos-add-param').fill('400');
     await page.getByTestId('chaos-add-rate').fill('1');
-    await page.getByTestId('chaos-add-route').fill('/charges');
+    // payments' route is its gRPC method's path.
+    await page.getByTestId('chaos-add-route').fill(CHARGE_PATH);
     await page.getByTestId('chaos-add-submit').click();
     await expect(page.getByTestId('chaos-rules')).toContainText('payments');
 
@@ -38,11 +42,11 @@ test('a global rule set in the Chaos panel slows payments for every order, shows
       services: SERVICES,
       spans: [{ service: 'orders', name: `process ${Topics.orderNotified}` }],
     });
-    await expect(trace).toHaveSpan({
-      // On the route's layer span, a child of the server span: the fault runs inside the route.
-      service: 'payments', name: /\/charges$/,
-      event: { name: 'fault.injected', attributes: { 'fault.kind': 'latency', 'fault.scope': 'global', 'fault.route': '/charges', 'fault.param': 400 } },
-    });
+    // On payments' gRPC server span: the injector runs inside the call.
+    await expect(trace).toHaveSpan(rpcSpan(Payments.method.charge, 'server', {
+      service: 'payments', code: 0,
+      event: { name: 'fault.injected', attributes: { 'fault.kind': 'latency', 'fault.scope': 'global', 'fault.route': CHARGE_PATH, 'fault.param': 400 } },
+    }));
     await expect(trace).toHaveNoOrphanSpans();
     await expect.poll(() => faultsActive('payments', 'latency'), { message: 'hoptrace_faults_active in Prometheus', timeout: 30_000 }).toBe(1);
 

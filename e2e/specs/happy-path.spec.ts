@@ -1,9 +1,10 @@
 import { Topics } from '@hoptrace/contracts';
+import { Payments } from '@hoptrace/contracts/payments-v1';
 import { expect, test } from '../support/fixtures';
 import { notificationCount, outboxOf, reservationsOf, shipmentCount } from '../support/data';
 import { uniqueEmail, waitForOrder } from '../support/shop';
 import { Storefront } from '../support/storefront';
-import { KAFKA_HOPS, SERVICES, traceIdsOfOrder } from '../support/traces';
+import { KAFKA_HOPS, rpcSpan, SERVICES, traceIdsOfOrder } from '../support/traces';
 
 test('an order placed in the storefront completes and its page shows one trace from the click to the last consumer', async ({ page, traces }) => {
   const startedAt = Date.now();
@@ -29,6 +30,11 @@ test('an order placed in the storefront completes and its page shows one trace f
   for (const service of ['storefront', ...SERVICES]) {
     await expect(waterfall.locator(`[data-testid="trace-span"][data-service="${service}"]`).first()).toBeVisible({ timeout: 45_000 });
   }
+  // The three transports, labelled: gateway → orders over HTTP, orders → payments over gRPC, the events over Kafka.
+  for (const [service, kind, transport] of [['gateway', 'client', 'HTTP'], ['orders', 'server', 'HTTP'], ['orders', 'client', 'gRPC'], ['payments', 'server', 'gRPC'], ['orders', 'producer', 'Kafka'], ['fulfillment', 'consumer', 'Kafka']]) {
+    await expect(waterfall.locator(`[data-testid="trace-span"][data-service="${service}"][data-kind="${kind}"][data-transport="${transport}"]`).first(),
+      `${service} ${kind} span labelled ${transport}`).toBeVisible();
+  }
 
   // The trace: every service, both databases, all three Kafka hops, nothing orphaned.
   const trace = await traces.waitFor(traceId, {
@@ -49,6 +55,12 @@ test('an order placed in the storefront completes and its page shows one trace f
   await expect(trace).toHaveSpan({ service: 'orders', kind: 'client', attributes: { 'db.system.name': 'postgresql', 'db.namespace': 'orders' } });
   await expect(trace).toHaveSpan({ service: 'inventory', kind: 'client', attributes: { 'db.system.name': 'postgresql', 'db.namespace': 'inventory' } });
   await expect(trace).toHaveAncestor({ service: 'gateway', name: 'POST /api/orders' }, { service: 'storefront' });
+  // gateway → orders is HTTP; orders → payments is gRPC, payments' server span the child of orders' client span.
+  await expect(trace).toHaveParent({ service: 'orders', name: 'POST /orders', kind: 'server' }, { service: 'gateway', kind: 'client', attributes: { 'http.request.method': 'POST' } });
+  const chargeCall = rpcSpan(Payments.method.charge, 'client', { service: 'orders', code: 0 });
+  await expect(trace).toHaveSpan(chargeCall, 1);
+  await expect(trace).toHaveParent(rpcSpan(Payments.method.charge, 'server', { service: 'payments', code: 0, attributes: { 'order.id': orderId } }), chargeCall);
+  await expect(trace).toHaveAncestor(chargeCall, { service: 'orders', name: 'POST /orders', kind: 'server' });
   for (const hop of KAFKA_HOPS) {
     await expect(trace).toHaveSpan({ service: hop.producer, name: `send ${hop.topic}`, attributes: { 'messaging.system': 'kafka', 'messaging.kafka.message.key': orderId } }, 1);
     for (const consumer of hop.consumers) {

@@ -3,7 +3,8 @@ import { outboxOf, reservationsOf, stockOf } from '../support/data';
 import { faultHeaders, uniqueEmail, waitForOrder } from '../support/shop';
 import { Storefront } from '../support/storefront';
 import { ancestors, isError } from '@hoptrace/traces';
-import { injectedFaults, matchSpans } from '../support/traces';
+import { injectedFaults, matchSpans, rpcSpan } from '../support/traces';
+import { Payments } from '@hoptrace/contracts/payments-v1';
 
 // CAP-KAFKA is this spec's own: no other spec orders it, so its stock can be compared exactly.
 const SKU = 'CAP-KAFKA';
@@ -43,7 +44,9 @@ test('when payments fails, the shopper is told the shop is unavailable, the orde
 
   // The trace: payments' ERROR spans carry the injected fault, under an unbroken chain to the gateway.
   const fault = { service: 'payments', event: { name: 'fault.injected', attributes: { 'fault.kind': 'error', 'fault.target': 'payments' } } };
-  const failedCharge = { service: 'payments', name: 'POST /charges', kind: 'server' as const, status: 'ERROR' as const };
+  // Over gRPC: the injected error is UNAVAILABLE (14), on payments' server span and orders' client span alike.
+  const failedCharge = rpcSpan(Payments.method.charge, 'server', { service: 'payments', status: 'ERROR', code: 14 });
+  const failedCall = rpcSpan(Payments.method.charge, 'client', { service: 'orders', status: 'ERROR', code: 14 });
   const trace = await traces.waitFor(traceId!, {
     describe: 'the failed order with the browser spans',
     services: ['storefront', 'gateway', 'orders', 'inventory', 'payments'],
@@ -56,7 +59,12 @@ test('when payments fails, the shopper is told the shop is unavailable, the orde
     expect([span, ...ancestors(trace, span)].some((s) => s.service === 'payments' && s.kind === 'server' && isError(s)),
       `${span.name} with fault.injected is in a payments server span with status ERROR`).toBe(true);
   }
-  await expect(trace).toHaveAncestor(fault, { service: 'orders', kind: 'client', status: 'ERROR' });
+  await expect(trace).toHaveParent(failedCharge, failedCall);
+  // Charge is idempotent (by its key): orders retried it, each attempt its own client span, all within the budget.
+  await expect(trace).toHaveSpan(failedCall, 3);
+  // The refund by order that follows carries the same fault, so it fails the same way: every
+  // injected error sits under an UNAVAILABLE gRPC call of orders.
+  await expect(trace).toHaveAncestor(fault, { service: 'orders', kind: 'client', status: 'ERROR', attributes: { 'rpc.system': 'grpc', 'rpc.grpc.status_code': 14 } });
   await expect(trace).toHaveAncestor(fault, { service: 'orders', name: 'POST /orders', kind: 'server', status: 'ERROR' });
   await expect(trace).toHaveAncestor(fault, { service: 'gateway', name: 'POST /api/orders', kind: 'server', status: 'ERROR' });
   await expect(trace).toHaveAncestor(fault, { service: 'storefront' });

@@ -29,7 +29,7 @@ const apps: Record<ServiceName, () => Koa> = {
   }),
   orders: () => ordersApp({ store: none, placeOrderDeps: none, logger, readiness: [], hooks }),
   inventory: () => inventoryApp({ store: none, logger, readiness: [], hooks }),
-  payments: () => paymentsApp({ ledger: none, logger, hooks }),
+  payments: () => paymentsApp({ logger, hooks }),
   fulfillment: () => fulfillmentApp({ logger, readiness: [], hooks }),
   notifications: () => notificationsApp({ store: none, logger, readiness: [], hooks }),
 };

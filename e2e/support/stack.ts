@@ -1,3 +1,4 @@
+import { Services } from '@hoptrace/contracts';
 import { Kafka, logLevel } from 'kafkajs';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -76,3 +77,7 @@ export function generatedSecrets(): string[] {
     .flatMap((f) => readFileSync(join(pki.dir, f), 'utf8').split('\n').filter((l) => l && !l.startsWith('-----')));
   return [...passwords, ...keyLines];
 }
+
+/** payments' gRPC API (hoptrace.payments.v1.Payments) as the host reaches it. */
+export const paymentsGrpcTarget = () => hostPort(Services.payments.name, Services.payments.grpcPort!);
+export const cacheDir = paths.cache;

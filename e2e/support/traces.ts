@@ -18,6 +18,18 @@ export { KAFKA_HOPS };
 
 export type { Trace, TraceSpan };
 
+/**
+ * The span instrumentation-grpc makes for a call of a generated method, client or server side:
+ * `grpc.hoptrace.payments.v1.Payments/Charge`, with the RPC attributes trace:check requires.
+ */
+export function rpcSpan(method: { name: string; parent: { typeName: string } }, kind: 'client' | 'server', more: Omit<SpanMatch, 'name' | 'kind'> & { code?: number } = {}): SpanMatch {
+  const { code, attributes, ...rest } = more;
+  return {
+    ...rest, name: `grpc.${method.parent.typeName}/${method.name}`, kind,
+    attributes: { 'rpc.system': 'grpc', 'rpc.service': method.parent.typeName, 'rpc.method': method.name, ...(code !== undefined ? { 'rpc.grpc.status_code': code } : {}), ...attributes },
+  };
+}
+
 export async function fetchJaegerTrace(traceId: string): Promise<JaegerTrace | undefined> {
   return jaeger.getTrace(traceId);
 }
@@ -167,6 +179,7 @@ const spanLabel = (s: TraceSpan) => `${s.service} "${s.name}" [${s.kind}]${isErr
  *   expect(trace).toHaveSpan({ service: 'payments', name: 'POST /charges', status: 'ERROR', event: 'fault.injected' })
  *   expect(trace).toHaveNoOrphanSpans()
  *   expect(trace).toHaveAncestor({ name: 'process orders.placed' }, { name: 'send orders.placed' })
+ *   expect(trace).toHaveParent(rpcSpan(Payments.method.charge, 'server'), rpcSpan(Payments.method.charge, 'client'))
  * Failure messages include the trace as an indented tree.
  */
 export const expect = baseExpect.extend({
@@ -191,6 +204,21 @@ export const expect = baseExpect.extend({
       name: 'toHaveNoOrphanSpans',
       message: () => `expected trace ${trace.traceId} to have no orphan spans; ${lost.length} name a parent it does not hold: `
         + `${lost.map((s) => `${spanLabel(s)} → ${s.parentSpanId}`).join(', ')}\n${tree(trace)}`,
+    };
+  },
+
+  /** Every span matching `child` (at least one) has, as its own parent, a span matching `parent`. */
+  toHaveParent(trace: Trace, child: SpanMatch, parent: SpanMatch) {
+    const below = matchSpans(trace, child);
+    const byId = new Map(trace.spans.map((s) => [s.spanId, s]));
+    const wrong = below.filter((c) => { const p = c.parentSpanId ? byId.get(c.parentSpanId) : undefined; return !p || !spanMatches(p, parent); });
+    return {
+      pass: below.length > 0 && wrong.length === 0,
+      name: 'toHaveParent',
+      message: () => below.length === 0
+        ? `expected trace ${trace.traceId} to have a span ${describeMatch(child)}; there is none\n${tree(trace)}`
+        : `expected every span ${describeMatch(child)} to be a child of a span ${describeMatch(parent)}; ${wrong.length} are not: `
+          + `${wrong.map((s) => `${spanLabel(s)} under ${(s.parentSpanId && byId.get(s.parentSpanId) ? spanLabel(byId.get(s.parentSpanId)!) : 'nothing')}`).join('; ')}\n${tree(trace)}`,
     };
   },
 

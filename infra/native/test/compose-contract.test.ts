@@ -76,5 +76,11 @@ test('every service of the contracts runs in compose under its own name, on the 
     assert.equal(s.environment.OTEL_SERVICE_NAME, d.name, `${d.name}: OTEL_SERVICE_NAME`);
     assert.equal(s.environment.PORT, String(d.port), `${d.name}: PORT`);
     assert.equal(s.environment.OTEL_EXPORTER_PROMETHEUS_PORT, String(d.metricsPort), `${d.name}: OTEL_EXPORTER_PROMETHEUS_PORT`);
+    // A gRPC port is served, published as itself, and health-checked over gRPC (the native runner runs that check too).
+    assert.equal(s.environment.GRPC_PORT, d.grpcPort === undefined ? undefined : String(d.grpcPort), `${d.name}: GRPC_PORT`);
+    if (d.grpcPort !== undefined) {
+      assert.ok(s.ports.some((p) => p.host === d.grpcPort && p.container === d.grpcPort), `${d.name}: publishes ${d.grpcPort}`);
+      assert.ok(s.healthcheck?.includes(`grpc://localhost:${d.grpcPort}`), `${d.name}: its healthcheck checks grpc://localhost:${d.grpcPort}`);
+    }
   }
 });

@@ -3,3 +3,4 @@ export * from './events';
 export * from './card';
 export * from './faults';
 export * from './services';
+export * from './grpc';

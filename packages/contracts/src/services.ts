@@ -11,6 +11,8 @@ export interface ServiceDescriptor<N extends string = string> {
   port: number;
   /** Prometheus /metrics port (OTEL_EXPORTER_PROMETHEUS_PORT). */
   metricsPort: number;
+  /** gRPC port (GRPC_PORT's default), for a service that serves gRPC. */
+  grpcPort?: number;
   /** Topics it publishes events to (dead letters aside: see topicsOf). */
   produces: readonly Topic[];
   /** Topics it consumes. */
@@ -28,7 +30,8 @@ export const Services = {
     consumes: [Topics.orderShipped, Topics.orderNotified, ...DEAD_LETTER_TOPICS],
   }),
   inventory: service({ name: 'inventory', port: 8082, metricsPort: 9466, produces: [], consumes: [] }),
-  payments: service({ name: 'payments', port: 8083, metricsPort: 9467, produces: [], consumes: [] }),
+  // Its API is gRPC (hoptrace.payments.v1.Payments); its HTTP port serves only the probes.
+  payments: service({ name: 'payments', port: 8083, metricsPort: 9467, grpcPort: 50051, produces: [], consumes: [] }),
   fulfillment: service({ name: 'fulfillment', port: 8084, metricsPort: 9468, produces: [Topics.orderShipped], consumes: [Topics.orderPlaced] }),
   notifications: service({ name: 'notifications', port: 8085, metricsPort: 9469, produces: [Topics.orderNotified], consumes: [Topics.orderShipped] }),
 } as const;

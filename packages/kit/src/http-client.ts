@@ -42,25 +42,11 @@ export class JsonClient {
   constructor(readonly dependency: string, readonly baseUrl: string, readonly timeoutMs: number) {}
 
   async request<T = unknown>(method: string, path: string, options: RequestOptions = {}): Promise<JsonResponse<T>> {
-    const attempts = options.idempotent || method === 'GET' ? RETRY_BACKOFF_MS.length + 1 : 1;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.once<T>(method, path, options);
-      } catch (err) {
-        const budget = remainingBudget();
-        const backoff = RETRY_BACKOFF_MS[attempt - 1];
-        // A timeout is not retried: a slow callee stays slow, and the budget is better spent answering.
-        const retriable = err instanceof DependencyUnavailable && err.upstreamCode !== TIMED_OUT && attempt < attempts && backoff !== undefined
-          && (options.ignoreBudget || budget === undefined || budget > backoff + BUDGET_MARGIN_MS * 2);
-        if (!retriable) throw err;
-        await sleep(backoff);
-      }
-    }
+    return withRetries(options.idempotent || method === 'GET', options.ignoreBudget, () => this.once<T>(method, path, options));
   }
 
   private async once<T>(method: string, path: string, options: RequestOptions): Promise<JsonResponse<T>> {
-    const budget = options.ignoreBudget ? undefined : remainingBudget();
-    const timeoutMs = Math.floor(Math.min(options.timeoutMs ?? this.timeoutMs, budget === undefined ? Infinity : budget - BUDGET_MARGIN_MS));
+    const timeoutMs = callTimeoutMs(options.timeoutMs ?? this.timeoutMs, options.ignoreBudget);
     if (timeoutMs <= 0) throw new DependencyUnavailable(this.dependency, 'the time budget of the request is used up; not called');
     let res: Response;
     try {
@@ -95,6 +81,34 @@ export class JsonClient {
     }
     return { status: res.status, body: body as T };
   }
+}
+
+/**
+ * Runs `call`, and when it is `idempotent` tries again with backoff after a DependencyUnavailable
+ * while the request's time budget lasts (or regardless, with `ignoreBudget`). A timeout is not
+ * retried: a slow callee stays slow, and the budget is better spent answering. Every client of
+ * another service (JSON over HTTP, gRPC) retries this one way.
+ */
+export async function withRetries<T>(idempotent: boolean, ignoreBudget: boolean | undefined, call: () => Promise<T>): Promise<T> {
+  const attempts = idempotent ? RETRY_BACKOFF_MS.length + 1 : 1;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      const budget = remainingBudget();
+      const backoff = RETRY_BACKOFF_MS[attempt - 1];
+      const retriable = err instanceof DependencyUnavailable && err.upstreamCode !== TIMED_OUT && attempt < attempts && backoff !== undefined
+        && (ignoreBudget || budget === undefined || budget > backoff + BUDGET_MARGIN_MS * 2);
+      if (!retriable) throw err;
+      await sleep(backoff);
+    }
+  }
+}
+
+/** The time a call to another service may take: its own limit, within what is left of the request's budget (less a margin for the answer to travel back). */
+export function callTimeoutMs(limitMs: number, ignoreBudget?: boolean): number {
+  const budget = ignoreBudget ? undefined : remainingBudget();
+  return Math.floor(Math.min(limitMs, budget === undefined ? Infinity : budget - BUDGET_MARGIN_MS));
 }
 
 /** Passes a success through; turns another service's 4xx answer back into the same AppError. */

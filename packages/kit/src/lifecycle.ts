@@ -15,8 +15,8 @@ export interface Startable {
 }
 
 /**
- * What a service is made of. It starts in this order (relay, consumers, HTTP) and stops in the
- * order HTTP, consumers, relay, producer, pool, then flushes telemetry, so that nothing is asked
+ * What a service is made of. It starts in this order (relay, consumers, gRPC, HTTP) and stops in
+ * the order HTTP and gRPC, consumers, relay, producer, pool, then flushes telemetry, so that nothing is asked
  * to work after what it needs has gone.
  */
 export interface ServiceParts {
@@ -31,6 +31,11 @@ export interface ServiceParts {
     /** Secure mode: a plain port that redirects every request to `port` (the gateway's 8080). */
     redirectFrom?: number;
   };
+  /**
+   * A gRPC server (@hoptrace/grpc's GrpcServer: the kit knows only its start and stop), started
+   * with HTTP and stopped with it, before anything it needs goes.
+   */
+  grpc?: { server: { start(port: number): Promise<number>; stop(): Promise<void> }; port: number };
   /**
    * Started in the background, after the topics exist, retrying until Kafka answers: a service
    * starts, and answers HTTP, while Kafka is down.
@@ -58,10 +63,12 @@ export class ServiceLifecycle {
       await ensureTopics(kafka.client, kafka.topics);
       for (const consumer of kafka.consumers) await consumer.start();
     }, parts.logger, () => lifecycle?.stopping ?? false) : Promise.resolve();
+    if (parts.grpc) await parts.grpc.server.start(parts.grpc.port);
     const { http } = parts;
     const servers = [await listen(http.app, http.port, http.tls)];
     if (http.redirectFrom !== undefined) servers.push(await listenRedirect(http.redirectFrom, http.port));
-    parts.logger.info({ port: http.port, ...(http.tls ? { tls: http.tls.clients, redirectFrom: http.redirectFrom } : {}), ...http.details }, `${name} listening`);
+    parts.logger.info({ port: http.port, ...(parts.grpc ? { grpcPort: parts.grpc.port } : {}),
+      ...(http.tls ? { tls: http.tls.clients, redirectFrom: http.redirectFrom } : {}), ...http.details }, `${name} listening`);
     lifecycle = new ServiceLifecycle(name, parts, servers, consumersStarted);
     return lifecycle;
   }
@@ -71,7 +78,7 @@ export class ServiceLifecycle {
     this.stopping = true;
     const { kafka, relay, producer, pool } = this.parts;
     try {
-      await Promise.all(this.servers.map(closeServer));
+      await Promise.all([...this.servers.map(closeServer), this.parts.grpc?.server.stop()]);
       await this.consumersStarted;
       // In parallel: each waits out its fetch in flight (up to kafkajs' maxWaitTime, 5 s).
       await Promise.all((kafka?.consumers ?? []).map((consumer) => consumer.stop()));

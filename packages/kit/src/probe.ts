@@ -4,12 +4,10 @@
  * container's own (TLS_* variables, read like the service reads them). Exit 0 when the URL answers 2xx.
  */
 import { Agent } from 'undici';
-import { z } from 'zod';
-import { loadConfig } from './config';
-import { tlsIdentity, tlsVars } from './tls';
+import { readTlsIdentity } from './tls';
 
 const url = process.argv[2];
-const identity = tlsIdentity(loadConfig(z.object(tlsVars)));
+const identity = readTlsIdentity();
 const dispatcher = identity ? new Agent({ connect: { ...identity } }) : undefined;
 fetch(url ?? '', { dispatcher, signal: AbortSignal.timeout(4000) } as RequestInit)
   .then((res) => process.exit(res.ok ? 0 : 1), () => process.exit(1));

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Agent, setGlobalDispatcher } from 'undici';
 import { z } from 'zod';
-import { ConfigError } from './config';
+import { ConfigError, loadConfig } from './config';
 
 /**
  * Secure mode's configuration, one section every service's schema spreads in (`...tlsVars`).
@@ -37,6 +37,11 @@ export interface TlsIdentity {
 }
 
 type TlsConfig = { TLS_CA_FILE?: Buffer; TLS_CERT_FILE?: Buffer; TLS_KEY_FILE?: Buffer };
+
+/** The TLS_* variables of an environment, read as a service reads them: for probes and one-shot tools. */
+export function readTlsIdentity(environment: NodeJS.ProcessEnv = process.env): TlsIdentity | undefined {
+  return tlsIdentity(loadConfig(z.object(tlsVars), environment));
+}
 
 /** The identity when secure mode is on (all three set), undefined when it is off (none set). */
 export function tlsIdentity(config: TlsConfig): TlsIdentity | undefined {

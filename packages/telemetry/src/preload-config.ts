@@ -6,6 +6,10 @@
  *                                  untraced; `:name` stands for one path segment, a trailing `*`
  *                                  for anything after it; the query is not part of the path.
  *                                  e.g. /healthz,/metrics,/otlp/*,/api/orders/:id/trace
+ *   HOPTRACE_UNTRACED_GRPC_METHODS comma-separated gRPC method names instrumentation-grpc leaves
+ *                                  untraced, client and server side. It matches the method name
+ *                                  alone (its ignoreGrpcMethods sees no service), so name only
+ *                                  methods of the standard services. e.g. Check,Watch
  *   HOPTRACE_KAFKA_KEY_ATTRIBUTES  comma-separated <topic>=<span attribute>: the Kafka message key
  *                                  of a message on that topic is set as that attribute on its send
  *                                  and process spans; a trailing `*` in the topic matches any rest.
@@ -30,6 +34,9 @@ export function untracedPaths(text: string | undefined): (url: string) => boolea
     return patterns.some((p) => p.test(path));
   };
 }
+
+/** The method names HOPTRACE_UNTRACED_GRPC_METHODS lists, as instrumentation-grpc's ignoreGrpcMethods takes them. */
+export const untracedGrpcMethods = (text: string | undefined): string[] => listOf(text);
 
 /** The span attribute HOPTRACE_KAFKA_KEY_ATTRIBUTES names for a topic's message key, if any. */
 export function keyAttributes(text: string | undefined): (topic: string) => string | undefined {

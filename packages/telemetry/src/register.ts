@@ -5,8 +5,8 @@
  *
  * Configured by the standard OTEL_* variables (service name, resource attributes, OTLP endpoint,
  * propagators, batch span processor, exporters, enabled instrumentations, resource detectors),
- * and by two of hoptrace's for what no OTEL_* variable says (preload-config.ts): which paths are
- * not traced and which Kafka keys name what. It sets no defaults of its own and changes no
+ * and by hoptrace's own for what no OTEL_* variable says (preload-config.ts): which paths and gRPC
+ * methods are not traced and which Kafka keys name what. It sets no defaults of its own and changes no
  * variable: compose's x-otel holds the values (the native runner reads it too); see the README.
  * OTEL_PROPAGATORS (default tracecontext,baggage) picks hoptrace's W3C propagators: a conformant
  * `tracestate` and the W3C Baggage limits (see propagators.ts).
@@ -23,7 +23,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { BufferedSpanExporter } from './buffered-exporter';
-import { keyAttributes, untracedPaths } from './preload-config';
+import { keyAttributes, untracedGrpcMethods, untracedPaths } from './preload-config';
 import { propagatorFromEnv } from './propagators';
 import { FLUSH_HOOK, SHUTDOWN_HOOK } from './shutdown';
 
@@ -129,6 +129,8 @@ const sdk = new NodeSDK({
     // Middleware spans are noise; router layers set http.route, which names the server span.
     '@opentelemetry/instrumentation-koa': { ignoreLayersType: ['middleware' as never] },
     '@opentelemetry/instrumentation-kafkajs': { producerHook: tagKey, consumerHook: tagKey },
+    // Health checks and reflection, as probes over HTTP are.
+    '@opentelemetry/instrumentation-grpc': { ignoreGrpcMethods: untracedGrpcMethods(env.HOPTRACE_UNTRACED_GRPC_METHODS) },
     // Statement parameters carry emails and ids: keep them out of spans.
     // requireParentSpan: background polling (the outbox relay, metric callbacks) makes no traces.
     // ignoreConnectSpans: a pool checkout is not a step worth two spans on every query.

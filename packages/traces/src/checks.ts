@@ -1,7 +1,7 @@
 import { SERVICE_NAMES, Services, Topics } from '@hoptrace/contracts';
 import { CHECKS, type CheckName, type Finding } from './finding';
 import { findSpans, orphans, servicesOf, type Trace, type TraceSpan } from './model';
-import { checkMissingAttributes } from './semconv';
+import { checkMissingAttributes, GRPC_NAME } from './semconv';
 import { checkPersonalData } from './personal-data';
 
 export { checkMissingAttributes } from './semconv';
@@ -31,6 +31,9 @@ export function checkOrphanSpans(trace: Trace): Finding[] {
 
 const isRoot = (span: TraceSpan): boolean => span.parentSpanId === undefined;
 const isMessagingRoot = (span: TraceSpan): boolean => isRoot(span) && (span.kind === 'consumer' || span.kind === 'producer');
+const isRpc = (span: TraceSpan): boolean => span.attributes['rpc.system'] !== undefined || GRPC_NAME.test(span.name);
+/** hoptrace makes gRPC calls only on behalf of an order request: a call about an order starts no trace. */
+const isRpcServerRoot = (span: TraceSpan): boolean => isRoot(span) && span.kind === 'server' && isRpc(span) && span.attributes['order.id'] !== undefined;
 const httpMethod = (span: TraceSpan): string => String(span.attributes['http.request.method'] ?? span.attributes['http.method'] ?? '');
 
 /**
@@ -63,9 +66,12 @@ function orderFlows(traces: Trace[]): Map<string, Trace[]> {
 }
 
 /**
- * Context lost at a Kafka or outbox boundary shows two ways: one order's spans spread over several
- * traces (seen only when those traces are checked together), or a trace that starts at a consumer
- * or producer span, since in hoptrace every message is sent on behalf of an earlier request.
+ * Context lost at a Kafka, outbox or gRPC boundary shows several ways: one order's spans spread
+ * over several traces (seen only when those traces are checked together); a trace that starts at
+ * a consumer or producer span, since in hoptrace every message is sent on behalf of an earlier
+ * request; a trace that starts at a gRPC server span about an order; and a gRPC call that was
+ * answered (status code 0) with no server span under its client span, the callee's span having
+ * gone to a trace of its own.
  */
 export function checkSplitTraces(traces: Trace[]): Finding[] {
   const reasons = new Map<string, { span?: TraceSpan; messages: string[] }>();
@@ -83,6 +89,13 @@ export function checkSplitTraces(traces: Trace[]): Finding[] {
     for (const span of trace.spans.filter(isMessagingRoot)) {
       const link = span.links[0] ? `; it only links to ${span.links[0].traceId}/${span.links[0].spanId}` : '';
       add(trace, `the trace starts at ${span.kind} span "${span.name}" in ${span.service}: the message's context was lost${link}`, span);
+    }
+    for (const span of trace.spans.filter(isRpcServerRoot)) {
+      add(trace, `the trace starts at gRPC server span "${span.name}" in ${span.service}: the caller's context was lost at the gRPC hop`, span);
+    }
+    for (const client of trace.spans.filter((s) => s.kind === 'client' && isRpc(s) && s.attributes['rpc.grpc.status_code'] === 0)) {
+      if (trace.spans.some((s) => s.parentSpanId === client.spanId && s.kind === 'server')) continue;
+      add(trace, `gRPC call "${client.name}" from ${client.service} was answered, but no server span is under it: the callee's span is in another trace (context lost at the gRPC hop)`, client);
     }
   }
   return [...reasons].map(([traceId, { span, messages }]) => ({

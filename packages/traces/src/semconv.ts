@@ -9,9 +9,15 @@ import { isError, type Trace, type TraceSpan } from './model';
  * instrumentation-pg emit the stable names, instrumentation-kafkajs 0.32 the messaging ones; and
  * again on 2026-12-01 after the move to OpenTelemetry JS 3 (http 0.300, undici 0.34, pg 0.77,
  * kafkajs 0.33, koa 0.72): every server-side span name and attribute key unchanged.
+ * gRPC (instrumentation-grpc 0.300.0, checked against live spans on 2026-12-01): spans named
+ * `grpc.<package.Service>/<Method>`, with rpc.system=grpc, rpc.service (the full service name),
+ * rpc.method (the method alone) and rpc.grpc.status_code (an int, 0 for OK) on client and server.
+ * Those are the pre-1.37 RPC conventions: this release has no newer RPC names to emit, and it
+ * reads no OTEL_SEMCONV_STABILITY_OPT_IN (the variable changes nothing on its spans), so these are
+ * the names required; a move to rpc.system.name / rpc.response.status_code is a release away.
  */
 
-type Category = 'http-server' | 'http-client' | 'messaging' | 'database';
+type Category = 'http-server' | 'http-client' | 'rpc-server' | 'rpc-client' | 'messaging' | 'database';
 
 interface Requirement {
   anyOf: string[];
@@ -23,6 +29,14 @@ interface Requirement {
 
 const HTTP_METHOD = ['http.request.method', 'http.method'];
 const HTTP_STATUS = ['http.response.status_code', 'http.status_code'];
+
+const RPC: Requirement[] = [
+  { anyOf: ['rpc.system'], equals: 'grpc' },
+  { anyOf: ['rpc.service'] },
+  { anyOf: ['rpc.method'] },
+  // Set on every ended call, failed ones too (DEADLINE_EXCEEDED is 4, UNAVAILABLE 14).
+  { anyOf: ['rpc.grpc.status_code'] },
+];
 
 const REQUIREMENTS: Record<Category, Requirement[]> = {
   'http-server': [
@@ -36,6 +50,8 @@ const REQUIREMENTS: Record<Category, Requirement[]> = {
     { anyOf: HTTP_STATUS, unless: isError },
     { anyOf: ['server.address', 'url.full', 'http.url', 'net.peer.name'] },
   ],
+  'rpc-server': RPC,
+  'rpc-client': RPC,
   messaging: [
     { anyOf: ['messaging.system'], equals: 'kafka' },
     { anyOf: ['messaging.destination.name', 'messaging.destination'] },
@@ -50,6 +66,8 @@ const REQUIREMENTS: Record<Category, Requirement[]> = {
 };
 
 const MESSAGING_NAME = /^(send|process|poll|publish|receive) /;
+/** instrumentation-grpc's span names: `grpc.hoptrace.payments.v1.Payments/Charge`. */
+export const GRPC_NAME = /^grpc\.[\w.]+\/\w+$/;
 const HTTP_VERB_NAME = /^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)\b/;
 
 const has = (span: TraceSpan, key: string): boolean => {
@@ -61,7 +79,9 @@ const has = (span: TraceSpan, key: string): boolean => {
 export function categorize(span: TraceSpan): Category | undefined {
   if (has(span, 'messaging.system') || MESSAGING_NAME.test(span.name)) return 'messaging';
   if (has(span, 'db.system') || has(span, 'db.system.name')) return 'database';
-  // hoptrace serves nothing but HTTP, so every server span is an HTTP server span.
+  // A span named like a gRPC call is held to the RPC conventions even when it lacks them all.
+  if ((has(span, 'rpc.system') || GRPC_NAME.test(span.name)) && (span.kind === 'server' || span.kind === 'client')) return `rpc-${span.kind}`;
+  // hoptrace serves nothing else but HTTP, so every other server span is an HTTP server span.
   if (span.kind === 'server') return 'http-server';
   const looksHttp = Object.keys(span.attributes).some((k) => k.startsWith('http.') || k.startsWith('url.')) || HTTP_VERB_NAME.test(span.name);
   if (span.kind === 'client' && looksHttp) return 'http-client';

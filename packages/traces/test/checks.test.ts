@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkMissingServices, checkOrphanSpans, checkSplitTraces, countByCheck, runChecks } from '../src/checks';
 import {
-  completeOrderSpans, httpClient, httpServer, kafka, ORDER_ID, OTHER_TRACE_ID, traceOf, TRACE_ID, type SpanSpec,
+  completeOrderSpans, grpcSpan, httpClient, httpServer, kafka, ORDER_ID, OTHER_TRACE_ID, traceOf, TRACE_ID, withTags, type SpanSpec,
 } from './fixtures';
 
 const without = (specs: SpanSpec[], ...services: string[]): SpanSpec[] => specs.filter((s) => !services.includes(s.service));
@@ -32,6 +32,22 @@ test('an outbox relay send with no parent is a split trace', () => {
   const findings = checkSplitTraces([traceOf([kafka('r1', undefined, 'orders', 'send', 'orders.placed')])]);
   assert.equal(findings.length, 1);
   assert.match(findings[0]?.message ?? '', /producer span "send orders.placed"/);
+});
+
+test('payments\' gRPC server span starting a trace of its own is a split at the gRPC hop, seen from both sides', () => {
+  // What a lost grpc-trace context looks like: orders' call answered with no server span under it,
+  // and payments' span, about the same order, the root of another trace.
+  const head = traceOf(completeOrderSpans().filter((s) => s.id !== 'd1'));
+  const tail = traceOf([withTags(grpcSpan('d1', undefined, 'payments', 'server', 'Charge'), { 'order.id': ORDER_ID })], OTHER_TRACE_ID);
+  const findings = checkSplitTraces([head, tail]);
+  assert.deepEqual(findings.map((f) => [f.traceId, f.spanId]), [[OTHER_TRACE_ID, undefined], [TRACE_ID, 'b5']]);
+  assert.match(findings[0]!.message, /gRPC server span "grpc.hoptrace.payments.v1.Payments\/Charge" in payments: the caller's context was lost at the gRPC hop/);
+  assert.match(findings[1]!.message, /gRPC call "grpc.hoptrace.payments.v1.Payments\/Charge" from orders was answered, but no server span is under it/);
+});
+
+test('a gRPC call that failed before an answer (UNAVAILABLE) needs no server span under it', () => {
+  const refused = completeOrderSpans().filter((s) => s.id !== 'd1').map((s) => (s.id === 'b5' ? grpcSpan('b5', 'b2', 'orders', 'client', 'Charge', 14) : s));
+  assert.deepEqual(checkSplitTraces([traceOf(refused)]), []);
 });
 
 test('one order spread over two traces is reported once, on the later trace', () => {

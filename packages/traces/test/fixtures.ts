@@ -50,6 +50,14 @@ export const httpClient = (id: string, parent: string, service: string, method: 
   tags: { 'http.request.method': method, 'http.response.status_code': 201, 'server.address': '127.0.0.1', 'url.full': url },
 });
 
+/** A gRPC span as instrumentation-grpc 0.300 makes it (status 0: answered). */
+export const grpcSpan = (id: string, parent: string | undefined, service: string, kind: 'client' | 'server', method: string, status = 0): SpanSpec => ({
+  id, parent, service, name: `grpc.hoptrace.payments.v1.Payments/${method}`, kind,
+  tags: { 'rpc.system': 'grpc', 'rpc.service': 'hoptrace.payments.v1.Payments', 'rpc.method': method, 'rpc.grpc.status_code': status },
+});
+
+export const withTags = (spec: SpanSpec, tags: Record<string, JaegerValue>): SpanSpec => ({ ...spec, tags: { ...spec.tags, ...tags } });
+
 export const dbQuery = (id: string, parent: string, service: string): SpanSpec => ({
   id, parent, service, name: `pg.query:INSERT ${service}`, kind: 'client',
   tags: { 'db.system.name': 'postgresql', 'db.namespace': service, 'db.query.text': 'INSERT INTO t (a) VALUES ($1)' },
@@ -73,8 +81,8 @@ export function completeOrderSpans(orderId = ORDER_ID): SpanSpec[] {
     dbQuery('b3', 'b2', 'orders'),
     httpClient('b4', 'b2', 'orders', 'POST', 'http://127.0.0.1:8082/reservations'),
     httpServer('c1', 'b4', 'inventory', 'POST', '/reservations'),
-    httpClient('b5', 'b2', 'orders', 'POST', 'http://127.0.0.1:8083/charges'),
-    httpServer('d1', 'b5', 'payments', 'POST', '/charges'),
+    grpcSpan('b5', 'b2', 'orders', 'client', 'Charge'),
+    withTags(grpcSpan('d1', 'b5', 'payments', 'server', 'Charge'), { 'order.id': orderId }),
     kafka('b6', 'b2', 'orders', 'send', 'orders.placed', orderId),
     kafka('e1', 'b6', 'fulfillment', 'process', 'orders.placed', orderId),
     kafka('e2', 'e1', 'fulfillment', 'send', 'orders.shipped', orderId),

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkMissingAttributes } from '../src/checks';
 import { categorize } from '../src/semconv';
-import { dbQuery, httpClient, httpServer, kafka, traceOf, type SpanSpec } from './fixtures';
+import { dbQuery, grpcSpan, httpClient, httpServer, kafka, traceOf, type SpanSpec } from './fixtures';
 
 const messagesFor = (spec: SpanSpec): string[] => checkMissingAttributes(traceOf([spec])).map((f) => f.message);
 const dropTag = (spec: SpanSpec, key: string): SpanSpec => {
@@ -19,6 +19,20 @@ test('well-formed HTTP, database and Kafka spans need nothing more', () => {
     kafka('d', 'a', 'orders', 'send', 'orders.placed'),
     kafka('e', 'd', 'fulfillment', 'process', 'orders.placed'),
   ]) assert.deepEqual(messagesFor(spec), [], spec.name);
+});
+
+test('gRPC client and server spans carry rpc.system, rpc.service, rpc.method and rpc.grpc.status_code, a failed call\'s too', () => {
+  for (const spec of [grpcSpan('a', undefined, 'orders', 'client', 'Charge'), grpcSpan('b', 'a', 'payments', 'server', 'Charge'), grpcSpan('c', undefined, 'orders', 'client', 'Charge', 4)]) {
+    assert.deepEqual(messagesFor(spec), [], spec.name);
+  }
+  assert.equal(categorize(traceOf([grpcSpan('b', undefined, 'payments', 'server', 'Charge')]).spans[0]!), 'rpc-server');
+  assert.deepEqual(messagesFor(dropTag(grpcSpan('b', undefined, 'payments', 'server', 'Charge'), 'rpc.grpc.status_code')),
+    ['rpc-server span "grpc.hoptrace.payments.v1.Payments/Charge" lacks rpc.grpc.status_code']);
+  // Named like a gRPC call but with no RPC attribute at all: every one is reported, none mistaken for HTTP.
+  const bare: SpanSpec = { id: 'd', service: 'orders', name: 'grpc.hoptrace.payments.v1.Payments/Charge', kind: 'client' };
+  assert.deepEqual(messagesFor(bare).map((m) => m.replace(/.*lacks /, '')), ['rpc.system', 'rpc.service', 'rpc.method', 'rpc.grpc.status_code']);
+  assert.deepEqual(messagesFor({ ...grpcSpan('e', undefined, 'orders', 'client', 'Charge'), tags: { ...grpcSpan('e', undefined, 'orders', 'client', 'Charge').tags, 'rpc.system': 'connect_rpc' } }),
+    ['rpc-client span "grpc.hoptrace.payments.v1.Payments/Charge" has rpc.system=connect_rpc, expected grpc']);
 });
 
 test('the older HTTP and database attribute names are accepted', () => {

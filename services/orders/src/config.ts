@@ -8,7 +8,7 @@ export const OrdersConfig = z.object({
   DATABASE_URL: env.url('postgres:// URL of the orders database'),
   KAFKA_BROKERS: env.list('comma-separated Kafka bootstrap servers, host:port'),
   INVENTORY_URL: env.url('base URL of the inventory service'),
-  PAYMENTS_URL: env.url('base URL of the payments service'),
+  PAYMENTS_GRPC_ADDRESS: z.string().regex(/^[\w.-]+:\d{1,5}$/, 'host:port').describe('host:port of the payments gRPC API (hoptrace.payments.v1.Payments)'),
   HTTP_TIMEOUT_MS: env.ms(2000, 'time budget of each call to inventory or payments'),
   OUTBOX_IDLE_MS: env.ms(100, 'how long the outbox relay waits when nothing is pending'),
   HOPTRACE_ADMIN_TOKEN: adminTokenVar(),

@@ -1,35 +1,55 @@
 import { Services, type Charge, type PaymentInput } from '@hoptrace/contracts';
-import { expectSuccess, JsonClient, type CircuitBreaker } from '@hoptrace/kit';
+import { ChargeStatus, Payments, type Charge as ChargeMessage } from '@hoptrace/contracts/payments-v1';
+import { GrpcClient, type ServiceMethods } from '@hoptrace/grpc';
+import { NotFound, type CircuitBreaker, type TlsIdentity } from '@hoptrace/kit';
 
 /** The service this client reaches, as errors and spans name it. */
 const DEPENDENCY = Services.payments.name;
 
-/** The typed client orders uses to reach payments; the order id is the idempotency key. */
-export class PaymentsClient {
-  private readonly http: JsonClient;
+const STATUS: Partial<Record<ChargeStatus, Charge['status']>> = { [ChargeStatus.CAPTURED]: 'captured', [ChargeStatus.REFUNDED]: 'refunded' };
 
-  constructor(baseUrl: string, timeoutMs: number, private readonly breaker?: CircuitBreaker) {
-    this.http = new JsonClient(DEPENDENCY, baseUrl, timeoutMs);
+function toCharge(message: ChargeMessage | undefined): Charge {
+  const status = message && STATUS[message.status];
+  if (!message || !status) throw new Error(`${DEPENDENCY} answered without a charge`);
+  return { id: message.id, orderId: message.orderId, amountCents: Number(message.amountCents), status, cardLast4: message.cardLast4 };
+}
+
+/**
+ * The typed client orders uses to reach payments over gRPC (hoptrace.payments.v1.Payments); the
+ * order id is the idempotency key. Declines come back as PaymentDeclined-shaped AppErrors (402),
+ * invalid cards as 422 naming `card.cardNumber`; unavailable or too slow is DependencyUnavailable.
+ */
+export class PaymentsClient {
+  private readonly grpc: GrpcClient<ServiceMethods<typeof Payments>>;
+
+  constructor(address: string, timeoutMs: number, private readonly breaker?: CircuitBreaker, tls?: TlsIdentity) {
+    this.grpc = new GrpcClient(DEPENDENCY, Payments, address, timeoutMs, tls);
   }
 
   /**
-   * 402 declines come back as PaymentDeclined-shaped AppErrors. The idempotency key makes a retry
-   * safe; the circuit breaker (if any) stops calling a payments service that keeps failing.
+   * Idempotent by key, so retried within the time budget; the circuit breaker (if any) stops
+   * calling a payments service that keeps failing.
    */
   async charge(orderId: string, amountCents: number, card: PaymentInput, timeoutMs?: number): Promise<Charge> {
-    const call = async () => expectSuccess<Charge>(await this.http.request('POST', '/charges', {
-      body: { orderId, amountCents, card }, headers: { 'idempotency-key': orderId }, timeoutMs, idempotent: true,
-    }), DEPENDENCY);
+    const call = async () => toCharge((await this.grpc.call('charge', { idempotencyKey: orderId, orderId, amountCents: BigInt(amountCents), card }, { timeoutMs })).charge);
     return this.breaker ? this.breaker.run(call) : call();
   }
 
   async refund(chargeId: string): Promise<Charge> {
-    return expectSuccess(await this.http.request('POST', `/charges/${chargeId}/refund`, { idempotent: true, ignoreBudget: true }), DEPENDENCY);
+    return toCharge((await this.grpc.call('refundCharge', { chargeId }, { ignoreBudget: true })).charge);
   }
 
   /** After a charge that timed out: refunds whatever the order was charged, if anything. */
   async refundForOrder(orderId: string): Promise<Charge | undefined> {
-    const res = await this.http.request('POST', `/charges/by-order/${orderId}/refund`, { idempotent: true, ignoreBudget: true });
-    return res.status === 404 ? undefined : expectSuccess<Charge>(res, DEPENDENCY);
+    try {
+      return toCharge((await this.grpc.call('refundOrder', { orderId }, { ignoreBudget: true })).charge);
+    } catch (err) {
+      if (err instanceof NotFound || (err as { status?: number }).status === 404) return undefined;
+      throw err;
+    }
+  }
+
+  close(): void {
+    this.grpc.close();
   }
 }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 
 export const PaymentsConfig = z.object({
   PORT: env.port(Services.payments.port),
+  GRPC_PORT: env.port(Services.payments.grpcPort!).describe('TCP port of the gRPC API (hoptrace.payments.v1.Payments)'),
   HOPTRACE_ADMIN_TOKEN: adminTokenVar(),
   LOG_LEVEL: env.logLevel(),
   ...tlsVars,

@@ -75,6 +75,18 @@ export function healthUrl(ctx: NativeContext): string | undefined {
   return url ? ctx.addresses.map(url, ctx.service.name).replace('//localhost:', `//${ctx.addresses.host}:`) : undefined;
 }
 
+/**
+ * A healthcheck that checks a gRPC server (a `grpc://host:port` target, by the standard health
+ * service): its command as the runner runs it, from the checkout, addresses mapped as for
+ * healthUrl. Compose runs it in the container; natively it is the same script on the host.
+ */
+export function grpcHealthCommand(ctx: NativeContext): string[] | undefined {
+  const test = ctx.service.healthcheck;
+  if (!test?.some((arg) => /^grpc:\/\//.test(arg))) return undefined;
+  const args = test[0] === 'CMD' ? test.slice(1) : test;
+  return args.map((arg) => (/^grpc:\/\//.test(arg) ? ctx.addresses.map(arg, ctx.service.name).replace('//localhost:', `//${ctx.addresses.host}:`) : arg));
+}
+
 export function publishedPorts(ctx: NativeContext): number[] {
   return ctx.service.ports.map((p) => p.host);
 }

@@ -2,7 +2,7 @@ import { runCommand } from '../provision/command';
 import type { Dispatcher } from 'undici';
 import { adminDispatcher } from '../secure/client';
 import { httpOk } from '../wait';
-import { type NativeComponent, type NativeContext, healthUrl, nativeEnv } from './context';
+import { type NativeComponent, type NativeContext, grpcHealthCommand, healthUrl, nativeEnv } from './context';
 
 /**
  * An app service: the compose command (`node --require … services/<name>/dist/main.js`, run from
@@ -10,10 +10,11 @@ import { type NativeComponent, type NativeContext, healthUrl, nativeEnv } from '
  */
 export function createNodeService(ctx: NativeContext): NativeComponent {
   const health = healthUrl(ctx);
-  if (!health) throw new Error(`services.${ctx.service.name}.healthcheck must fetch an http:// or https:// URL`);
-  // Secure mode's health check speaks TLS as the compose one does (it trusts the CA through NODE_EXTRA_CA_CERTS).
+  const grpcHealth = grpcHealthCommand(ctx);
+  if (!health && !grpcHealth) throw new Error(`services.${ctx.service.name}.healthcheck must fetch an http:// or https:// URL or check a grpc:// target`);
+  // Secure mode's HTTP health check speaks mutual TLS as the compose one does, as hoptrace-admin.
   let dispatcher: Dispatcher | undefined;
-  const probeInit = () => (health.startsWith('https:') && ctx.pki ? { dispatcher: (dispatcher ??= adminDispatcher(ctx.pki)) } as RequestInit : {});
+  const probeInit = () => (health?.startsWith('https:') && ctx.pki ? { dispatcher: (dispatcher ??= adminDispatcher(ctx.pki)) } as RequestInit : {});
   const [command, ...args] = ctx.service.command;
   if (!command) throw new Error(`services.${ctx.service.name}.command must say how to start it`);
   const env = ctx.service.environment;
@@ -27,10 +28,17 @@ export function createNodeService(ctx: NativeContext): NativeComponent {
     readyTimeoutMs: 60_000,
     // `x-native.label` names what the service's first published port serves, e.g. the storefront.
     urls: typeof ctx.service.native?.label === 'string' && ctx.service.ports[0]
-      ? [{ label: ctx.service.native.label, url: `${health.startsWith('https:') ? 'https' : 'http'}://${ctx.addresses.host}:${new URL(health).port || ctx.service.ports[0].host}/` }] : [],
+      ? [{ label: ctx.service.native.label, url: health?.startsWith('https:') ? `https://${ctx.addresses.host}:${new URL(health).port}/` : `http://${ctx.addresses.host}:${ctx.service.ports[0].host}/` }] : [],
     async prepare() {},
     // `node` is the runner's own binary, the pinned Node (node-runtime.ts), not whichever `node` PATH finds.
     launch: () => ({ command: command === 'node' ? process.execPath : command, args, env: nativeEnv(ctx, { NODE_ENV: 'production' }), cwd: ctx.paths.root, stopTimeoutMs: 20_000 }),
-    ready: () => httpOk(health, 2000, probeInit()),
+    ready: async () => {
+      if (health) return httpOk(health, 2000, probeInit());
+      const [probe, ...probeArgs] = grpcHealth!;
+      // The compose healthcheck's own command (`node packages/grpc/dist/health-probe.js grpc://…`), run by the
+      // pinned Node with the service's environment (in secure mode it presents the service's certificate).
+      await runCommand(probe === 'node' ? process.execPath : probe!, probeArgs, { cwd: ctx.paths.root, env: nativeEnv(ctx) });
+      return true;
+    },
   };
 }

@@ -70,7 +70,7 @@ export function formatRate(rate: number): string {
   return `${Math.round(rate * 1000) / 10}%`;
 }
 
-/** e.g. "payments: latency 300 ms · 50% of requests · only /charges". */
+/** e.g. "payments: latency 300 ms · 50% of requests · only /hoptrace.payments.v1.Payments/Charge". */
 export function formatRule(rule: FaultRuleInput): string {
   const kind = rule.kind === 'latency' && rule.param !== undefined ? `latency ${rule.param} ms` : rule.kind;
   return [`${rule.service}: ${kind}`, `${formatRate(rule.rate ?? 1)} of requests`, rule.route ? `only ${rule.route}` : '']

@@ -35,3 +35,19 @@ export function describeEventAttributes(attributes: TraceAttributes): string {
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
+
+/**
+ * How a span's work travelled, from its semantic-convention attributes, for the waterfall's label:
+ * one order crosses HTTP (browser → gateway → orders → inventory), gRPC (orders → payments) and
+ * Kafka (the events), and the hardest propagation bugs sit where one meets another.
+ */
+export type Transport = 'HTTP' | 'gRPC' | 'Kafka' | 'SQL';
+
+export function transportOf(span: { kind?: string | undefined; attributes: TraceAttributes }): Transport | undefined {
+  const a = span.attributes;
+  if (a['rpc.system'] === 'grpc') return 'gRPC';
+  if (a['messaging.system'] === 'kafka') return 'Kafka';
+  if (a['db.system.name'] !== undefined || a['db.system'] !== undefined) return 'SQL';
+  if ((span.kind === 'server' || span.kind === 'client') && (a['http.request.method'] !== undefined || a['http.method'] !== undefined)) return 'HTTP';
+  return undefined;
+}

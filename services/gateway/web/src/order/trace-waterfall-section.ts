@@ -2,7 +2,7 @@ import { api } from '../api';
 import { h } from '../dom';
 import { startPolling, type Poller } from '../lib/poller';
 import { isTerminal } from '../lib/timeline';
-import { describeEventAttributes, formatDuration } from '../lib/trace-format';
+import { describeEventAttributes, formatDuration, transportOf } from '../lib/trace-format';
 import { barGeometry, offsetPercent, traceWindow, waterfallRows, type TraceWindow, type WaterfallRow } from '../lib/trace-layout';
 import { initialTraceWatch, observeTracePoll, TRACE_POLL_INTERVAL_MS } from '../lib/trace-watch';
 import type { OrderTrace, TraceEventView } from '@hoptrace/contracts';
@@ -106,11 +106,13 @@ function renderTable(trace: OrderTrace): HTMLTableElement {
 }
 
 function renderRow({ span, depth, parentMissing }: WaterfallRow, window: TraceWindow, colour: number): HTMLTableRowElement {
+  const transport = transportOf(span);
   const label = h('td', { class: 'waterfall-span' },
     depth > 0 ? h('span', { class: 'visually-hidden' }, `Level ${depth + 1}: `) : null,
     h('span', { class: 'waterfall-service' }, span.service), ' ',
     h('span', { class: 'waterfall-name' }, span.name),
     span.kind ? h('span', { class: 'waterfall-kind' }, ` ${span.kind}`) : null,
+    transport ? h('span', { class: 'waterfall-transport', 'data-testid': 'trace-span-transport' }, transport) : null,
     parentMissing ? h('span', { class: 'waterfall-flag' }, 'parent missing') : null,
     span.events.length > 0 ? h('ul', { class: 'waterfall-events' }, ...span.events.map((event) => renderEvent(event, window))) : null);
   // CSSOM rather than a style attribute: keeps working under a strict style-src CSP.
@@ -129,6 +131,7 @@ function renderRow({ span, depth, parentMissing }: WaterfallRow, window: TraceWi
   return h('tr', {
     class: span.error ? 'waterfall-row waterfall-row-error' : 'waterfall-row',
     'data-testid': 'trace-span', 'data-service': span.service, 'data-name': span.name, 'data-error': String(span.error),
+    ...(span.kind ? { 'data-kind': span.kind } : {}), ...(transport ? { 'data-transport': transport } : {}),
   },
   label,
   h('td', { class: 'num' }, formatDuration(span.startOffsetUs - window.startUs)),

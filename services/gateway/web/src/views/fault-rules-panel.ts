@@ -22,14 +22,14 @@ export function createFaultRulesPanel(feedback: Feedback): { element: HTMLElemen
     kind: selectOf('chaos-add-kind', named(FAULT_KINDS)),
     param: h('input', { id: 'chaos-add-param', type: 'text', inputmode: 'numeric', autocomplete: 'off', placeholder: '300' }),
     rate: h('input', { id: 'chaos-add-rate', type: 'text', inputmode: 'decimal', autocomplete: 'off', value: '1' }),
-    route: h('input', { id: 'chaos-add-route', type: 'text', autocomplete: 'off', spellcheck: 'false', placeholder: '/charges' }),
+    route: h('input', { id: 'chaos-add-route', type: 'text', autocomplete: 'off', spellcheck: 'false', placeholder: '/hoptrace.payments.v1.Payments/Charge' }),
   };
   const fields: Record<RuleField, Field> = {
     service: labelledField(controls.service, 'Service'),
     kind: labelledField(controls.kind, 'Kind'),
     param: labelledField(controls.param, 'Delay (ms)', `Latency only, and needed there: 0 to ${MAX_LATENCY_MS}.`),
     rate: labelledField(controls.rate, 'Rate', 'Share of requests, 0 to 1: 1 is every request.'),
-    route: labelledField(controls.route, 'Route prefix (optional)', 'A path like /charges, or a Kafka topic like orders.placed.'),
+    route: labelledField(controls.route, 'Route prefix (optional)', 'A path like /orders, a gRPC method like /hoptrace.payments.v1.Payments/Charge, or a Kafka topic like orders.placed.'),
   };
   const labels: Record<RuleField, string> = { service: 'Service', kind: 'Kind', param: 'Delay', rate: 'Rate', route: 'Route prefix' };
   const submit = h('button', { type: 'submit', class: 'button button-primary', 'data-testid': 'chaos-add-submit' }, 'Add rule');

@@ -1,0 +1,5 @@
+export * from './client';
+export * from './definition';
+export * from './errors';
+export * from './health';
+export * from './server';
