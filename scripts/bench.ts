@@ -9,6 +9,9 @@
  *   - start to all-ready of the last `npm start`.
  * Writes bench/results/<date>.json and .md, and the table into the README. `--smoke`: one short
  * round each, figures not meaningful, results under .hoptrace/bench-results (what `npm test` runs).
+ * `--env NAME=value` (repeatable): extra environment for the app services in every round, to
+ * measure a configuration without editing docker-compose.yml; `--out <dir>` writes the results
+ * there instead (and leaves the README alone).
  * The stack is left as it was found: app services restarted plainly (traced) at the end.
  */
 import { execFileSync } from 'node:child_process';
@@ -19,9 +22,9 @@ import { parseArgs } from 'node:util';
 import { adminToken } from '../e2e/support/shop';
 import { gatewayUrl, hostPort, jaegerQueryUrl } from '../e2e/support/stack';
 import { AddressMap } from '../infra/native/src/addresses';
-import { loadComposeForAddresses } from '../infra/native/src/compose';
-import { callControl, controlSocket } from '../infra/native/src/control';
+import { callControl, controlSocket, envFromFlags } from '../infra/native/src/control';
 import { resolvePaths } from '../infra/native/src/paths';
+import { loadRunningProject } from '../infra/native/src/project';
 import type { Status } from '../infra/native/src/supervisor';
 import { microBenchmark } from './bench/micro';
 import { markdown, summarize } from './bench/results';
@@ -49,20 +52,21 @@ const log = (line: string) => console.log(`[bench] ${line}`);
 const uptime = () => execFileSync('uptime', { encoding: 'utf8' }).trim().replace(/^.*load average:\s*/, 'load average ');
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { smoke: { type: 'boolean', default: false }, out: { type: 'string' } } });
+  const { values } = parseArgs({ options: { smoke: { type: 'boolean', default: false }, out: { type: 'string' }, env: { type: 'string', multiple: true, default: [] } } });
+  const env = envFromFlags(values.env!);
   const smoke = values.smoke!;
   const plan = smoke ? SMOKE : FULL;
   const paths = resolvePaths();
   const socket = controlSocket(paths);
   await callControl<Status[]>(socket, 'GET', '/status', 5_000)
     .catch(() => { throw new Error('the native stack is not running: start it with `npm start`, then run `npm run bench`'); });
-  const { services } = loadComposeForAddresses(paths.compose, paths.root);
-  const addresses = new AddressMap(services);
+  const { all, services, profiles } = loadRunningProject(paths);
+  const addresses = new AddressMap(all);
   const apps = services.filter((s) => s.native?.kind === 'node');
   const access: StackAccess = {
-    socket, gatewayUrl, jaegerUrl: jaegerQueryUrl, adminToken: adminToken(),
+    socket, env, gatewayUrl, jaegerUrl: jaegerQueryUrl, adminToken: adminToken(),
     collectorMetricsUrl: `http://${hostPort('jaeger', 8888)}/metrics`,
-    serviceMetricsUrls: apps.map((s) => `http://${addresses.host}:${s.environment.OTEL_EXPORTER_PROMETHEUS_PORT}/metrics`),
+    serviceMetricsUrls: apps.map((s) => `http://${addresses.host}:${addresses.port(s.name, Number(s.environment.OTEL_EXPORTER_PROMETHEUS_PORT))}/metrics`),
   };
 
   const began = performance.now();
@@ -79,10 +83,10 @@ async function main(): Promise<void> {
     }
   } finally {
     // Leave the stack as compose configures it, whatever happened.
-    await restartApps(access, 'traced').then(() => log('app services restarted traced (as configured)'), (err: Error) => log(`could not restart the app services: ${err.message}`));
+    await restartApps({ ...access, env: {} }, 'traced').then(() => log('app services restarted traced (as configured)'), (err: Error) => log(`could not restart the app services: ${err.message}`));
   }
   log(`micro-endpoint: inventory GET /products, ${plan.micro.concurrency} clients, ${plan.micro.pairs} pairs of ${plan.micro.roundMs / 1000} s rounds`);
-  micro = await microBenchmark(paths.root, services, addresses, plan.micro);
+  micro = await microBenchmark(paths.root, services, addresses, plan.micro, env);
 
   const ready = join(paths.state, 'ready.json');
   const date = new Date().toISOString().slice(0, 10);
@@ -90,6 +94,8 @@ async function main(): Promise<void> {
     date, smoke, plan,
     machine: { cores: availableParallelism(), node: process.versions.node, loadBefore, loadAfter: uptime() },
     durationMs: performance.now() - began,
+    env,
+    profiles,
     startToAllReadyMs: existsSync(ready) ? (JSON.parse(readFileSync(ready, 'utf8')) as { startMs: number }).startMs : undefined,
     rounds, micro,
   });

@@ -1,7 +1,8 @@
 /**
  * `npm test`, the one test command: build and type-check, unit tests, then the integration tests
  * against the native stack, which it starts (from empty data) and stops itself; then secure mode's
- * suite against a second stack started with --secure (from empty data too).
+ * suite against a second stack started with --secure (from empty data too); then the cluster
+ * profile's failure drills on a fresh `npm start -- --profile cluster`, also started and stopped here.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -29,15 +30,17 @@ const reports = join(paths.state, 'test-reports');
 const totals = { passed: 0, failed: 0 };
 const log = (message: string) => console.log(`\n[test] ${message}`);
 
-type Kind = 'unit' | 'integration' | 'post' | 'secure';
+type Kind = 'unit' | 'integration' | 'post' | 'secure' | 'cluster';
 
 /**
  * Unit: test/**.test.ts; integration: *.int.test.ts; post-run checks over what the runs produced:
- * *.post.test.ts; secure mode's, against the secure stack: *.secure.test.ts.
+ * *.post.test.ts; secure mode's, against the secure stack: *.secure.test.ts; on the cluster
+ * profile's stack: *.cluster.test.ts.
  */
 function kindOf(path: string): Kind | undefined {
   if (path.endsWith('.secure.test.ts')) return 'secure';
   if (path.endsWith('.int.test.ts')) return 'integration';
+  if (path.endsWith('.cluster.test.ts')) return 'cluster';
   if (path.endsWith('.post.test.ts')) return 'post';
   if (path.endsWith('.test.ts') && /\/test\//.test(path)) return 'unit';
   return undefined;
@@ -113,16 +116,17 @@ async function playwright(config = 'e2e/playwright.config.ts'): Promise<boolean>
   return code === 0;
 }
 
-async function startStack(secure = false): Promise<{ child?: ChildProcess; statuses: Status[] }> {
+async function startStack({ secure = false, profiles = [] }: { secure?: boolean; profiles?: string[] } = {}): Promise<{ child?: ChildProcess; statuses: Status[] }> {
   const socket = controlSocket(paths);
   const existing = await callControl<Status[]>(socket, 'GET', '/status', 2000).catch(() => undefined);
   if (existing) {
     log('a native stack is already running (npm start): testing against it and leaving it running');
     return { statuses: existing };
   }
-  log(`starting the native stack from empty data (npm start -- --fresh${secure ? ' --secure' : ''}); component logs in .hoptrace/logs/`);
+  const flags = [...(secure ? ['--secure'] : []), ...profiles.flatMap((p) => ['--profile', p])];
+  log(`starting the native stack from empty data (npm start -- --fresh${flags.map((f) => ` ${f}`).join('')}); component logs in .hoptrace/logs/`);
   // With the W3C Trace Context test-service endpoint on: the conformance tests call it.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/native/src/cli.ts', 'up', '--fresh', '--quiet', ...(secure ? ['--secure'] : [])],
+  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/native/src/cli.ts', 'up', '--fresh', '--quiet', ...flags],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOPTRACE_W3C_HARNESS: '1' } });
   for (const stream of [child.stdout!, child.stderr!]) createInterface({ input: stream }).on('line', (l) => console.log(`stack | ${l}`));
   let exited: number | null | undefined;
@@ -201,7 +205,7 @@ function benchSmoke(): boolean {
 async function secureSuite(post: string[]): Promise<boolean> {
   const started = Date.now();
   process.env.HOPTRACE_RUN_STARTED_AT = String(started);
-  const { child, statuses } = await startStack(true);
+  const { child, statuses } = await startStack({ secure: true });
   let ok = true;
   try {
     if (!isSecureState(paths)) throw new Error('the running stack is not in secure mode: stop it (npm run stack -- down) so that npm test starts its own');
@@ -214,6 +218,25 @@ async function secureSuite(post: string[]): Promise<boolean> {
     if (child) ok = (await stopStack(child, statuses)) && ok;
   }
   log(`secure-mode suite took ${Math.round((Date.now() - started) / 1000)} s`);
+  return ok;
+}
+
+/**
+ * The cluster profile's failure drills, on a stack of their own: the default suite's stack is
+ * stopped by then (a broker's data is formatted for one quorum, so this one starts fresh). When a
+ * stack was already running (npm start), the drills run against it only if it is the cluster's.
+ */
+async function clusterDrills(files: string[]): Promise<boolean> {
+  if (files.length === 0) return true;
+  const { child, statuses } = await startStack({ profiles: ['cluster'] });
+  const started = Date.now();
+  let ok = false;
+  try {
+    ok = nodeTests('cluster failure drills (profile cluster)', files, ['--test-concurrency=1']);
+  } finally {
+    console.log(`[test] cluster drills took ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    if (child) ok = (await stopStack(child, statuses)) && ok;
+  }
   return ok;
 }
 
@@ -257,6 +280,7 @@ async function main(): Promise<number> {
       ok = false;
     }
   }
+  ok = (await clusterDrills(findTests('cluster'))) && ok;
   console.log(`\n${totals.passed} passed, ${totals.failed} failed`);
   return ok && totals.failed === 0 ? 0 : 1;
 }

@@ -1,5 +1,6 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { join } from 'node:path';
+import { kafkaCluster } from './kafka';
 import { nodeRuntime } from './node-runtime';
 import { orderPipeline } from './order-pipeline';
 import { serviceOverview } from './service-overview';
@@ -8,7 +9,7 @@ import { serviceOverview } from './service-overview';
 export const generatedDir = join(__dirname, '..', 'generated');
 
 export function allDashboards(): Dashboard[] {
-  return [serviceOverview(), orderPipeline(), nodeRuntime()];
+  return [serviceOverview(), orderPipeline(), nodeRuntime(), kafkaCluster()];
 }
 
 export function fileNameOf(dashboard: Dashboard): string {

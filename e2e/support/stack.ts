@@ -4,9 +4,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, type ClientConfig } from 'pg';
 import { AddressMap } from '../../infra/native/src/addresses';
-import { loadComposeForAddresses } from '../../infra/native/src/compose';
 import { callControl, controlSocket } from '../../infra/native/src/control';
-import { composeFiles, isSecureState, resolvePaths } from '../../infra/native/src/paths';
+import { isSecureState, resolvePaths } from '../../infra/native/src/paths';
+import { loadRunningProject } from '../../infra/native/src/project';
 import { adminKafkaOptions } from '../../infra/native/src/secure/client';
 import { securePki } from '../../infra/native/src/secure/pki';
 import type { Status } from '../../infra/native/src/supervisor';
@@ -20,7 +20,9 @@ const paths = resolvePaths();
 /** The stack was started with --secure: TLS and passwords, from the local CA's folder. */
 export const secureMode = isSecureState(paths);
 export const pki = secureMode ? securePki(paths) : undefined;
-const { services } = loadComposeForAddresses(composeFiles(paths, secureMode), paths.root);
+/** The stack's profiles (COMPOSE_PROFILES, else those of the last `npm start`) and its mode. */
+export const project = loadRunningProject(paths);
+const services = project.all;
 const addresses = new AddressMap(services);
 const socket = controlSocket(paths);
 
@@ -43,6 +45,12 @@ export function stackStatus(): Promise<Status[]> {
   return callControl<Status[]>(socket, 'GET', '/status');
 }
 
+/** A connection string for one of the stack's databases. */
+export function databaseUrl(database: string): string {
+  const env = services.find((s) => s.name === 'postgres')!.environment;
+  return `postgres://${env.POSTGRES_USER}:${encodeURIComponent(env.POSTGRES_PASSWORD ?? '')}@${hostPort('postgres', 5432)}/${database}`;
+}
+
 /** Runs one query against a service's database and closes the connection. */
 export async function query<T extends Record<string, unknown>>(database: string, sql: string, params: unknown[] = []): Promise<T[]> {
   const client = new Client(postgresLogin(database));
@@ -62,8 +70,11 @@ export function postgresLogin(database: string, user?: string, password?: string
   return { ...base, password: password ?? readFileSync(pki.secret('postgres', base.user ?? 'postgres'), 'utf8'), ssl: { ca: readFileSync(pki.ca), rejectUnauthorized: true } };
 }
 
+/** Every broker of the running profile: a client outlives any one of them being down. */
+const brokers = project.services.filter((s) => s.native?.kind === 'kafka').map((s) => hostPort(s.name, 9092));
+
 export function kafka(clientId: string): Kafka {
-  return new Kafka({ clientId, brokers: [hostPort('kafka', 9092)], logLevel: logLevel.NOTHING, ...(pki ? adminKafkaOptions(pki) : {}) });
+  return new Kafka({ clientId, brokers, logLevel: logLevel.NOTHING, ...(pki ? adminKafkaOptions(pki) : {}) });
 }
 
 /**

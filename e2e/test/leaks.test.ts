@@ -28,3 +28,11 @@ test('Node\'s negative-timeout warning is the runtime\'s number, not a card; a c
   assert.equal(leaksInLine('(node:2697) TimeoutNegativeWarning: -1796127798470 is a negative number. card 4242424242424242', 'token-of-the-run'), 'a card number (under "line")');
   assert.equal(leaksInLine('paid with 4242424242424242', 'token-of-the-run'), 'a card number (under "line")');
 });
+
+test('Badger\'s compaction line lists table ids, not a card; a card elsewhere in such a line, or in another badger line, still is one', () => {
+  // This line, from jaeger.log in a run with the cluster drills, read as "00068 . 00125 00126 00144" passed the Luhn check.
+  const compaction = 'badger 2026/12/01 13:26:59 INFO: [1] [E] LOG Compact 5->6 (1, 3 -> 2 tables with 1 splits). [00068 . 00125 00126 00144 .] -> [00150 00152 .], took 4.647s';
+  assert.equal(leaksInLine(compaction, 'token-of-the-run'), undefined);
+  assert.equal(leaksInLine(`${compaction} card 4242424242424242`, 'token-of-the-run'), 'a card number (under "line")');
+  assert.equal(leaksInLine('badger 2026/12/01 13:26:59 INFO: [1] [E] LOG Compact 5->6 [4242 4242 4242 4242]', 'token-of-the-run'), 'a card number (under "line")');
+});

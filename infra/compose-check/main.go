@@ -5,9 +5,11 @@
 //
 // It finds the files as the CLI does (docker-compose.yml or compose.yaml, plus the override
 // file when there is one), loads them once with the default profiles (what `docker compose up`
-// starts) and once with every profile, and prints one JSON report per load on stdout, with the
-// resolved project so that tests can check what Compose will really do. With -context it lists
-// the files of a build context instead (context.go).
+// starts), once with every profile, and once per env file in the project folder (`<profile>.env`)
+// as `docker compose --env-file <it> up` would (its COMPOSE_PROFILES naming the profiles), and
+// prints one JSON report per load on stdout, with the resolved project so that tests can check
+// what Compose will really do. With -context it lists the files of a build context instead
+// (context.go).
 package main
 
 import (
@@ -17,6 +19,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"sort"
+	"strings"
 
 	"github.com/compose-spec/compose-go/v2/cli"
 	"github.com/sirupsen/logrus"
@@ -35,6 +40,7 @@ func (w *warnings) Fire(entry *logrus.Entry) error {
 }
 
 type report struct {
+	EnvFile  string          `json:"envFile,omitempty"`
 	Profiles []string        `json:"profiles"`
 	Files    []string        `json:"files"`
 	Warnings []string        `json:"warnings"`
@@ -48,24 +54,34 @@ type files []string
 func (f *files) String() string     { return fmt.Sprint(*f) }
 func (f *files) Set(v string) error { *f = append(*f, v); return nil }
 
-func load(ctx context.Context, dir string, configFiles []string, profiles []string) report {
+// load reads the project with `profiles`, or, given an env file, with that file as the whole
+// environment and the profiles its COMPOSE_PROFILES names. Without configFiles, the files the
+// CLI finds by itself; with, those files in that order.
+func load(ctx context.Context, dir string, configFiles []string, profiles []string, envFile string) report {
 	hook := &warnings{}
 	logrus.StandardLogger().ReplaceHooks(logrus.LevelHooks{})
 	logrus.AddHook(hook)
-	r := report{Profiles: profiles}
-	// No WithOsEnv and no WithDotEnv: the environment is empty, as a newcomer's is.
-	// Without -f, the files the CLI finds by itself; with, those files in that order.
-	findDefault := cli.WithDefaultConfigPath
-	if len(configFiles) > 0 {
-		findDefault = func(*cli.ProjectOptions) error { return nil }
+	r := report{Profiles: profiles, EnvFile: envFile}
+	// No WithOsEnv: the environment is empty, as a newcomer's is, but for the env file given.
+	opts := []cli.ProjectOptionsFn{cli.WithWorkingDirectory(dir)}
+	if len(configFiles) == 0 {
+		opts = append(opts, cli.WithDefaultConfigPath)
 	}
-	options, err := cli.NewProjectOptions(configFiles,
-		cli.WithWorkingDirectory(dir),
-		findDefault,
-		cli.WithProfiles(profiles),
-		cli.WithInterpolation(true),
-		cli.WithConsistency(true),
-	)
+	if envFile != "" {
+		opts = append(opts, cli.WithEnvFiles(envFile), cli.WithDotEnv, cli.WithDefaultProfiles())
+	} else {
+		opts = append(opts, cli.WithProfiles(profiles))
+	}
+	opts = append(opts, cli.WithInterpolation(true), cli.WithConsistency(true))
+	options, err := cli.NewProjectOptions(configFiles, opts...)
+	if err == nil && envFile != "" {
+		r.Profiles = []string{}
+		for _, p := range strings.Split(options.Environment["COMPOSE_PROFILES"], ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				r.Profiles = append(r.Profiles, p)
+			}
+		}
+	}
 	if err == nil {
 		r.Files = options.ConfigPaths
 		p, loadErr := options.LoadProject(ctx)
@@ -102,8 +118,18 @@ func main() {
 	ctx := context.Background()
 	failed := false
 	out := json.NewEncoder(os.Stdout)
-	for _, profiles := range [][]string{{}, {"*"}} {
-		r := load(ctx, *dir, configFiles, profiles)
+	envFiles, _ := filepath.Glob(filepath.Join(*dir, "*.env"))
+	sort.Strings(envFiles)
+	type run struct {
+		profiles []string
+		envFile  string
+	}
+	runs := []run{{profiles: []string{}}, {profiles: []string{"*"}}}
+	for _, f := range envFiles {
+		runs = append(runs, run{envFile: f})
+	}
+	for _, x := range runs {
+		r := load(ctx, *dir, configFiles, x.profiles, x.envFile)
 		if r.Error != "" || len(r.Warnings) > 0 {
 			failed = true
 		}

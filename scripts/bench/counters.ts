@@ -7,27 +7,33 @@ async function scrape(url: string): Promise<string | undefined> {
   } catch { return undefined; }
 }
 
-/** Sum of every sample of `name` (any labels) in a Prometheus text exposition; 0 when absent. */
-export function sumOf(text: string, name: string): number {
+/**
+ * Sum of every sample of `name` in a Prometheus text exposition whose labels pass `labels` (any,
+ * by default); 0 when absent.
+ */
+export function sumOf(text: string, name: string, labels: (l: string) => boolean = () => true): number {
   let sum = 0;
   for (const line of text.split('\n')) {
     const m = /^([a-zA-Z_:][\w:]*)(\{[^}]*\})?\s+(\S+)/.exec(line);
-    if (m && m[1] === name) sum += Number(m[3]);
+    if (m && m[1] === name && labels(m[2] ?? '')) sum += Number(m[3]);
   }
   return sum;
 }
 
 /**
- * Spans the services' export buffers dropped since they started (hoptrace.telemetry.spans.dropped,
- * which appears only once something was dropped). Undefined when a service does not answer
- * (untraced: the SDK, and with it /metrics, is off).
+ * Spans the services' SDKs lost since they started: those the batch span processor dropped with
+ * its queue full or failed to export (otel.sdk.processor.span.processed with an error.type), and
+ * those hoptrace's export buffer dropped (hoptrace.telemetry.spans.dropped). Both appear only once
+ * something happened. Undefined when a service does not answer (untraced: the SDK, and with it
+ * /metrics, is off).
  */
 export async function spansDroppedBySdk(metricsUrls: string[]): Promise<number | undefined> {
   let total = 0;
   for (const url of metricsUrls) {
     const text = await scrape(url);
     if (text === undefined) return undefined;
-    total += sumOf(text, 'hoptrace_telemetry_spans_dropped_total');
+    total += sumOf(text, 'hoptrace_telemetry_spans_dropped_total')
+      + sumOf(text, 'otel_sdk_processor_span_processed_total', (l) => /\berror_type="/.test(l));
   }
   return total;
 }

@@ -20,14 +20,14 @@ export interface MicroResult {
 
 const PORTS = { traced: [18_182, 19_182], untraced: [18_183, 19_183] } as const;
 
-function startInventory(root: string, services: ComposeService[], addresses: AddressMap, traced: boolean): ChildProcess {
+function startInventory(root: string, services: ComposeService[], addresses: AddressMap, traced: boolean, extra: Record<string, string>): ChildProcess {
   const inventory = services.find((s) => s.name === 'inventory')!;
   const [port, metricsPort] = traced ? PORTS.traced : PORTS.untraced;
   const env = {
     PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '',
     ...addresses.mapEnvironment(inventory.environment, 'inventory'),
     PORT: String(port), OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort), OTEL_SERVICE_NAME: 'inventory-bench',
-    LOG_LEVEL: 'warn', OTEL_SDK_DISABLED: traced ? 'false' : 'true', NODE_ENV: 'production',
+    LOG_LEVEL: 'warn', NODE_ENV: 'production', ...extra, OTEL_SDK_DISABLED: traced ? 'false' : 'true',
     // BENCH_TRACED_ENV='K=V,K2=V2' changes the traced instance only: compare configurations.
     ...(traced ? Object.fromEntries((process.env.BENCH_TRACED_ENV ?? '').split(',').filter(Boolean).map((kv) => kv.split('=') as [string, string])) : {}),
   };
@@ -58,9 +58,11 @@ async function round(url: string, concurrency: number, roundMs: number, latencie
   return ok / (roundMs / 1000);
 }
 
-export async function microBenchmark(root: string, services: ComposeService[], addresses: AddressMap, { pairs, roundMs, concurrency }: { pairs: number; roundMs: number; concurrency: number }): Promise<MicroResult> {
-  const traced = startInventory(root, services, addresses, true);
-  const untraced = startInventory(root, services, addresses, false);
+/** `env`: extra environment for both instances (the bench's `--env`). */
+export async function microBenchmark(root: string, services: ComposeService[], addresses: AddressMap, { pairs, roundMs, concurrency }: { pairs: number; roundMs: number; concurrency: number },
+  env: Record<string, string> = {}): Promise<MicroResult> {
+  const traced = startInventory(root, services, addresses, true, env);
+  const untraced = startInventory(root, services, addresses, false, env);
   const urls = { traced: `http://127.0.0.1:${PORTS.traced[0]}/products`, untraced: `http://127.0.0.1:${PORTS.untraced[0]}/products` };
   try {
     for (const [port] of [PORTS.traced, PORTS.untraced]) await waitFor(`bench inventory on ${port}`, () => httpOk(`http://127.0.0.1:${port}/readyz`), 30_000);

@@ -20,6 +20,8 @@ export interface RoundPlan {
 
 export interface StackAccess {
   socket: string;
+  /** Extra environment for the app services in every round (`npm run bench -- --env K=V`). */
+  env: Record<string, string>;
   gatewayUrl: string;
   jaegerUrl: string;
   collectorMetricsUrl: string;
@@ -51,7 +53,7 @@ const APP_ENV: Record<Mode, Record<string, string>> = {
 
 export async function restartApps(access: StackAccess, mode: Mode): Promise<{ ms: number; statuses: Status[] }> {
   const started = performance.now();
-  await callControl<Status[]>(access.socket, 'POST', '/components/apps/restart', 180_000, { env: APP_ENV[mode] });
+  await callControl<Status[]>(access.socket, 'POST', '/components/apps/restart', 180_000, { env: { ...access.env, ...APP_ENV[mode] } });
   const statuses = await callControl<Status[]>(access.socket, 'GET', '/status');
   return { ms: performance.now() - started, statuses };
 }

@@ -26,7 +26,11 @@ export interface LoadOptions {
   /** Called once a second with the progress line; none when undefined. */
   progress?: (line: string) => void;
   /** Measurement hooks (the benchmark's CPU window): around the load, and once orders settled. */
-  hooks?: { loadStarted?: () => void; loadEnded?: () => void; settled?: () => Promise<void> | void };
+  hooks?: {
+    loadStarted?: () => void; loadEnded?: () => void; settled?: () => Promise<void> | void;
+    /** Every answered request: its endpoint, latency from when it was due, and when it was due (epoch ms). */
+    answered?: (endpoint: string, latencyMs: number, dueAtMs: number) => void;
+  };
 }
 
 export interface PlacedOrder { id: string; traceId: string; faulted: boolean; acceptedAt: number }
@@ -76,22 +80,27 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
 
     const send = async (arrival: Arrival, chosen: Action = action(arrival.index)): Promise<void> => {
       recorder.inFlight++;
+      const record = (endpoint: string, outcome: Parameters<Recorder['record']>[1]) => {
+        const latency = performance.now() - arrival.dueAt;
+        recorder.record(endpoint, outcome, latency);
+        options.hooks?.answered?.(endpoint, latency, Date.now() - latency);
+      };
       try {
         if (chosen === 'status' && placed.length === 0) chosen = 'browse'; // nothing to look up yet
         if (chosen === 'order') {
           const n = ordersSent++;
           const faults = options.faults.filter((f) => faulted(n, f.share));
           const outcome = await client.request('POST', '/api/orders', loadOrder(runId, n), faultBaggage(faults));
-          recorder.record(ENDPOINTS.order, outcome, performance.now() - arrival.dueAt);
+          record(ENDPOINTS.order, outcome);
           if (outcome.status === 201) {
             const body = outcome.body as CreatedOrder;
             placed.push({ id: body.id, traceId: body.traceId, faulted: faults.length > 0, acceptedAt: Date.now() });
           }
         } else if (chosen === 'browse') {
-          recorder.record(ENDPOINTS.browse, await client.request('GET', '/api/products'), performance.now() - arrival.dueAt);
+          record(ENDPOINTS.browse, await client.request('GET', '/api/products'));
         } else {
           const order = placed[Math.floor(Math.random() * placed.length)]!;
-          recorder.record(ENDPOINTS.status, await client.request('GET', `/api/orders/${order.id}`), performance.now() - arrival.dueAt);
+          record(ENDPOINTS.status, await client.request('GET', `/api/orders/${order.id}`));
         }
       } finally {
         recorder.inFlight--;

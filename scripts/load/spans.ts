@@ -68,7 +68,7 @@ export async function settledTrace(jaeger: JaegerClient, traceId: string, timeou
   let last: Trace | undefined;
   let stableReads = 0;
   while (Date.now() < deadline) {
-    const raw = await jaeger.getTrace(traceId);
+    const raw = await jaeger.getTrace(traceId, { raw: true });
     const trace = raw ? fromJaeger(raw) : undefined;
     if (trace && last && trace.spans.length === last.spans.length) stableReads++;
     else stableReads = 0;
@@ -111,7 +111,7 @@ export async function auditSpans(jaeger: JaegerClient, traceIds: string[], expec
   let short = [...traceIds];
   for (;;) {
     for (let i = 0; i < short.length; i += 20) {
-      const batch = await Promise.all(short.slice(i, i + 20).map((id) => jaeger.getTrace(id).catch(() => undefined)));
+      const batch = await Promise.all(short.slice(i, i + 20).map((id) => jaeger.getTrace(id, { raw: true }).catch(() => undefined)));
       batch.forEach((raw) => raw && traces.set(raw.traceID, fromJaeger(raw)));
     }
     short = traceIds.filter((id) => { const t = traces.get(id); return !t || Object.keys(compareSpans(t, expected).missing).length > 0; });

@@ -4,7 +4,9 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * Translates compose-network addresses into native ones: every service's host name becomes
- * 127.0.0.1, and a container port that the service publishes as HOST:CONTAINER becomes HOST.
+ * 127.0.0.1, and a container port that the service publishes as HOST:CONTAINER becomes HOST, or
+ * the native port its `x-native.ports` gives (services that share a container port, such as the
+ * brokers' 9092, need distinct ones on one host).
  * Only real host references change: `host:port`, `//host/…` and `@host…`, never a bare word such as
  * a user name that happens to equal a service name.
  */
@@ -14,7 +16,7 @@ export class AddressMap {
   private readonly inUrl: RegExp;
 
   constructor(services: ComposeService[], readonly host = '127.0.0.1') {
-    for (const s of services) this.published.set(s.name, new Map(s.ports.map((p) => [p.container, p.host])));
+    for (const s of services) this.published.set(s.name, new Map([...s.ports, ...s.nativePorts].map((p) => [p.container, p.host])));
     const names = services.map((s) => escape(s.name)).sort((a, b) => b.length - a.length).join('|');
     this.withPort = new RegExp(`(^|//|@|,|\\s|\\[)(${names}|localhost):(\\d+)(?![\\w.-])`, 'g');
     this.inUrl = new RegExp(`(//|@)(${names})(?=/|$|\\?)`, 'g');

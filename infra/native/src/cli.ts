@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureAdminToken } from './admin-token';
 import { AddressMap } from './addresses';
-import { loadCompose, startOrder } from './compose';
 import { planNative, type Plan } from './components';
 import { ACTIONS, callControl, controlSocket, envFromFlags, serveControl } from './control';
 import { nodeRuntimeProblem, readNodePin } from './node-runtime';
-import { composeFiles, modeFile, resolvePaths, type Paths } from './paths';
+import { modeFile, resolvePaths, type Paths } from './paths';
+import { loadProject, profileEnvFile, profilesFrom, recordedProfiles, recordProfiles, type Project } from './project';
 import { bold, dim, green, info, red, seconds, setPrefixWidth, step, warn } from './progress';
 import { ensureDebianPackages, missingDebianPackages } from './provision/debian';
 import { ensureSecureState, securePki } from './secure/pki';
@@ -24,6 +24,8 @@ const USAGE = `usage:
                                            run the whole stack natively (Ctrl-C stops it);
                                            --secure: TLS and authentication on every hop
                                            (docker-compose.secure.yml merged on)
+  npm start -- --profile cluster           with a compose profile's services and settings too
+                                           (repeatable; default: COMPOSE_PROFILES, else none)
   npm run stack -- status                  show every component of the running stack
   npm run stack -- start|stop|restart <name>
   npm run stack -- restart <name>|apps [--env NAME=value]...
@@ -32,10 +34,9 @@ const USAGE = `usage:
                                            until the next restart without --env  npm run stack -- kill <name>             SIGKILL a component (failure tests)
   npm run stack -- down                    stop the running stack`;
 
-function load(paths: Paths, secure: boolean): { plan: Plan; services: ReturnType<typeof startOrder> } {
-  const compose = loadCompose(composeFiles(paths, secure), paths.root);
-  const order = startOrder(compose.services);
-  return { plan: planNative(order, paths, new AddressMap(compose.services), secure ? securePki(paths) : undefined), services: order };
+function load(paths: Paths, profiles: string[], secure: boolean): { plan: Plan; project: Project } {
+  const project = loadProject(paths, profiles, process.env, secure);
+  return { plan: planNative(project.services, paths, new AddressMap(project.all), project.all, secure ? securePki(paths) : undefined), project };
 }
 
 /** Which mode the data in the state folder was made in: switching modes starts from empty data. */
@@ -55,6 +56,8 @@ async function up(args: string[]): Promise<void> {
   const pin = readNodePin(paths.root);
   const problem = nodeRuntimeProblem(process.versions.node, pin);
   if (problem) throw new Error(problem);
+  const { values } = parseArgs({ args, allowPositionals: true, strict: false, options: { profile: { type: 'string', multiple: true } } });
+  const profiles = profilesFrom((values.profile ?? []) as string[]);
   const secure = args.includes('--secure');
   const mode = secure ? 'secure' : 'default';
   const previousMode = modeOf(paths);
@@ -67,8 +70,14 @@ async function up(args: string[]): Promise<void> {
   if (running) throw new Error('the native stack is already running (see `npm run stack -- status`; stop it with `npm run stack -- down`)');
 
   const admin = ensureAdminToken(paths);
-  const { plan, services } = load(paths, secure);
+  const { plan, project } = load(paths, profiles, secure);
+  const services = project.services;
   mkdirSync(paths.state, { recursive: true });
+  // A broker's data is formatted for one controller quorum: another profile's needs fresh data.
+  const before = recordedProfiles(paths);
+  if (!fresh && existsSync(join(paths.state, 'data')) && before.join(',') !== profiles.join(',')) {
+    throw new Error(`the data in ${paths.state} was made with ${before.length ? `profile ${before.join(', ')}` : 'no profile'}; start with --fresh to run ${profiles.length ? `profile ${profiles.join(', ')}` : 'without a profile'}`);
+  }
   const leftovers = await killLeftovers(paths.state);
   if (leftovers.length) warn(`killed processes a previous run left behind: ${leftovers.join(', ')}`);
   if (fresh) {
@@ -78,7 +87,12 @@ async function up(args: string[]): Promise<void> {
     rmSync(paths.postgresRoot, { recursive: true, force: true });
   }
   writeFileSync(modeFile(paths), `${mode}\n`);
+  recordProfiles(paths, profiles);
   info(`state in ${paths.state}, downloads and builds cached in ${paths.cache}`);
+  if (profiles.length) {
+    const files = profiles.map((p) => profileEnvFile(paths, p)).filter(existsSync).map((f) => f.slice(paths.root.length + 1));
+    info(`profile ${profiles.join(', ')}: ${services.length} services${files.length ? `, settings from ${files.join(', ')}` : ''}`);
+  }
   if (secure) {
     const created = ensureSecureState(paths, services);
     info(`secure mode: the local CA, a certificate per component and generated passwords are in ${securePki(paths).dir} (${created.length ? `created ${created.length}` : 'kept'}; --fresh rotates them; trust ca.crt there as the README says)`);

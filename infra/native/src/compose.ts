@@ -26,12 +26,21 @@ export interface ComposeService {
   image?: string;
   build?: unknown;
   native?: NativeSpec;
+  /** Compose `profiles`: none means the service always runs. */
+  profiles: string[];
   environment: Record<string, string>;
   ports: PortMapping[];
+  /**
+   * `x-native.ports` (container port: native port): where a port that is not published lands
+   * natively, where every service shares one host (the second broker's 9092, a replica's 9465).
+   */
+  nativePorts: PortMapping[];
   mounts: Mount[];
   command: string[];
   healthcheck?: string[];
   dependsOn: string[];
+  /** depends_on entries with `required: false`: kept only when that service is active. */
+  optionalDependsOn: string[];
 }
 
 export interface ComposeFile {
@@ -111,10 +120,23 @@ function parseMounts(raw: unknown, root: string): Mount[] {
   });
 }
 
-function parseDependsOn(raw: unknown): string[] {
-  if (Array.isArray(raw)) return raw.map(String);
-  if (raw && typeof raw === 'object') return Object.keys(raw as Raw);
-  return [];
+function parseDependsOn(raw: unknown): { required: string[]; optional: string[] } {
+  if (Array.isArray(raw)) return { required: raw.map(String), optional: [] };
+  if (!raw || typeof raw !== 'object') return { required: [], optional: [] };
+  const entries = Object.entries(raw as Record<string, Raw | null>);
+  const optional = (dep: Raw | null) => dep?.required === false || dep?.required === 'false';
+  return { required: entries.filter(([, d]) => !optional(d)).map(([n]) => n), optional: entries.filter(([, d]) => optional(d)).map(([n]) => n) };
+}
+
+function parseNativePorts(native: NativeSpec | undefined, service: string): PortMapping[] {
+  const raw = native?.ports;
+  if (raw === undefined) return [];
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new ComposeError(`services.${service}.x-native.ports must map container ports to native ports`);
+  return Object.entries(raw as Raw).map(([container, host]) => {
+    const mapping = { container: Number(container), host: Number(host) };
+    if (!Number.isInteger(mapping.container) || !Number.isInteger(mapping.host)) throw new ComposeError(`services.${service}.x-native.ports: "${container}: ${String(host)}" is not a port mapping`);
+    return mapping;
+  });
 }
 
 /** The compose files, parsed and merged in order as `docker compose -f … -f …` does (compose-merge.ts). */
@@ -123,18 +145,25 @@ export function parseCompose(texts: string | string[], root: string, env: NodeJS
   const doc = docs.reduce((merged, next) => mergeCompose(merged, next));
   const rawServices = doc?.services as Record<string, Raw> | undefined;
   if (!rawServices || typeof rawServices !== 'object') throw new ComposeError('docker-compose.yml has no services');
-  const services = Object.entries(rawServices).map(([name, raw]): ComposeService => ({
-    name,
-    image: typeof raw.image === 'string' ? interpolate(raw.image, env) : undefined,
-    build: raw.build,
-    native: raw['x-native'] as NativeSpec | undefined,
-    environment: parseEnvironment(raw.environment, env),
-    ports: parsePorts(raw.ports, name),
-    mounts: parseMounts(raw.volumes, root),
-    command: asStringList(raw.command, `services.${name}.command`).map((arg) => interpolate(arg, env)),
-    healthcheck: raw.healthcheck ? asStringList((raw.healthcheck as Raw).test, `services.${name}.healthcheck.test`).map((arg) => interpolate(arg, env)) : undefined,
-    dependsOn: parseDependsOn(raw.depends_on),
-  }));
+  const services = Object.entries(rawServices).map(([name, raw]): ComposeService => {
+    const native = raw['x-native'] as NativeSpec | undefined;
+    const dependsOn = parseDependsOn(raw.depends_on);
+    return {
+      name,
+      image: typeof raw.image === 'string' ? interpolate(raw.image, env) : undefined,
+      build: raw.build,
+      native,
+      profiles: asStringList(raw.profiles, `services.${name}.profiles`),
+      environment: parseEnvironment(raw.environment, env),
+      ports: parsePorts(raw.ports, name),
+      nativePorts: parseNativePorts(native, name),
+      mounts: parseMounts(raw.volumes, root),
+      command: asStringList(raw.command, `services.${name}.command`).map((arg) => interpolate(arg, env)),
+      healthcheck: raw.healthcheck ? asStringList((raw.healthcheck as Raw).test, `services.${name}.healthcheck.test`).map((arg) => interpolate(arg, env)) : undefined,
+      dependsOn: dependsOn.required,
+      optionalDependsOn: dependsOn.optional,
+    };
+  });
   return { services };
 }
 
@@ -166,9 +195,20 @@ export function startOrder(services: ComposeService[]): ComposeService[] {
 }
 
 /**
- * The compose file read only for its addresses and environment (tests, scripts): variables that
- * must be set to start the stack, such as HOPTRACE_ADMIN_TOKEN, get a placeholder here.
+ * Compose's profile rule: a service without `profiles` is always enabled, one with profiles only
+ * when one of them is active (`*` activates all). A dependency on a service that is not enabled
+ * makes the model invalid, unless it is declared `required: false`, when it is dropped.
  */
-export function loadComposeForAddresses(files: string | string[], root: string): ComposeFile {
-  return loadCompose(files, root, { ...process.env, HOPTRACE_ADMIN_TOKEN: process.env.HOPTRACE_ADMIN_TOKEN ?? 'not-needed-for-addresses' });
+export function activeServices(services: ComposeService[], profiles: string[]): ComposeService[] {
+  const enabled = (s: ComposeService) => s.profiles.length === 0 || profiles.includes('*') || s.profiles.some((p) => profiles.includes(p));
+  const active = services.filter(enabled);
+  const names = new Set(active.map((s) => s.name));
+  return active.map((s) => {
+    const missing = s.dependsOn.filter((d) => !names.has(d));
+    if (missing.length) {
+      const why = (d: string) => { const dep = services.find((x) => x.name === d); return dep ? `${d}, which runs only with profile ${dep.profiles.join(' or ')}` : `unknown service ${d}`; };
+      throw new ComposeError(`services.${s.name}.depends_on names ${missing.map(why).join(', ')} (active profiles: ${profiles.join(', ') || 'none'}; mark it required: false if ${s.name} can run without it)`);
+    }
+    return { ...s, dependsOn: [...s.dependsOn, ...s.optionalDependsOn.filter((d) => names.has(d))], optionalDependsOn: [] };
+  });
 }

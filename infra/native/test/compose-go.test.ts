@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { relative } from 'node:path';
 import { before, test } from 'node:test';
+import { loadCompose } from '../src/compose';
 import { ensureComposeCheck, loadWithComposeGo, type ComposeGoReport } from '../src/provision/compose-check';
 import { resolvePaths } from '../src/paths';
 
@@ -39,8 +41,8 @@ function appImage(): { builder: string; image: string; apps: [string, Service][]
   return { builder, image: built.image, apps: all.filter(([n, s]) => n !== builder && s.image === built.image) };
 }
 
-test('compose-go loads docker-compose.yml with no variable set: no error, no warning, with every profile too', () => {
-  assert.deepEqual(reports.map((r) => r.profiles), [[], ['*']]);
+test('compose-go loads docker-compose.yml with no variable set: no error, no warning, with every profile too, and as cluster.env makes it', () => {
+  assert.deepEqual(reports.map((r) => [r.profiles, r.envFile && relative(paths.root, r.envFile)]), [[[], undefined], [['*'], undefined], [['cluster'], 'cluster.env']]);
   for (const r of reports) {
     assert.equal(r.error, undefined, `compose-go (profiles ${JSON.stringify(r.profiles)}): ${r.error}`);
     assert.deepEqual(r.warnings, [], `compose-go warned (profiles ${JSON.stringify(r.profiles)})`);
@@ -80,4 +82,57 @@ test('app services run under an init and are given longer to stop than runServic
     const grace = /^(\d+)s$/.exec(String(s.stop_grace_period))?.[1];
     assert.ok(Number(grace) > 20, `${name}: stop_grace_period ${s.stop_grace_period} must exceed runService's 20 s`);
   }
+});
+
+/** The services as `docker compose --env-file cluster.env up` resolves them. */
+function clusterServices(): Record<string, Service> {
+  const report = reports.find((r) => r.envFile?.endsWith('cluster.env'));
+  assert.ok(report?.project, `compose-go did not load the cluster profile: ${report?.error}`);
+  return report.project.services as Record<string, Service>;
+}
+
+test('without a profile: one broker, one instance of each service, and nothing names the cluster', () => {
+  const all = services();
+  for (const name of ['kafka-2', 'kafka-3', 'orders-2', 'fulfillment-2', 'notifications-2']) assert.equal(all[name], undefined, `${name} runs only with the cluster profile`);
+  assert.equal(all.kafka?.environment?.KAFKA_CONTROLLER_QUORUM_VOTERS, '1@kafka:9093');
+  assert.equal(all.kafka?.environment?.KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR, '1');
+  assert.equal(all.gateway?.environment?.ORDERS_URLS, 'http://orders:8081');
+  for (const app of ['orders', 'fulfillment', 'notifications']) {
+    assert.equal(all[app]?.environment?.KAFKA_BROKERS, 'kafka:9092', app);
+    assert.equal(all[app]?.environment?.KAFKA_TOPIC_REPLICATION_FACTOR, '1', app);
+    // Compose starts it without the disabled broker: the dependency is not required.
+    assert.equal((all[app]?.depends_on?.['kafka-2'] as { required?: boolean } | undefined)?.required, false, `${app} must not require kafka-2`);
+  }
+});
+
+test('cluster.env: three voters, everything replicated three ways, every client on every broker, two orders instances', () => {
+  const all = clusterServices();
+  const brokers = ['kafka', 'kafka-2', 'kafka-3'];
+  for (const [i, name] of brokers.entries()) {
+    const env = all[name]?.environment ?? {};
+    assert.equal(env.KAFKA_NODE_ID, String(i + 1), name);
+    assert.equal(env.KAFKA_CONTROLLER_QUORUM_VOTERS, '1@kafka:9093,2@kafka-2:9093,3@kafka-3:9093', name);
+    assert.equal(env.CLUSTER_ID, all.kafka?.environment?.CLUSTER_ID, `${name}: one cluster id`);
+    for (const key of ['KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR', 'KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR', 'KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR']) assert.equal(env[key], '3', `${name} ${key}`);
+    for (const key of ['KAFKA_TRANSACTION_STATE_LOG_MIN_ISR', 'KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR', 'KAFKA_MIN_INSYNC_REPLICAS']) assert.equal(env[key], '2', `${name} ${key}`);
+    assert.equal(all[name]?.image, all.kafka?.image, `${name}: the same pinned image`);
+    assert.match(String(env.KAFKA_OPTS), /-javaagent:\S+jmx_prometheus_javaagent\.jar=7071:/, `${name}: the JMX exporter agent`);
+  }
+  for (const app of ['orders', 'orders-2', 'fulfillment', 'fulfillment-2', 'notifications', 'notifications-2']) {
+    const env = all[app]?.environment ?? {};
+    assert.equal(env.KAFKA_BROKERS, 'kafka:9092,kafka-2:9092,kafka-3:9092', app);
+    assert.deepEqual([env.KAFKA_TOPIC_PARTITIONS, env.KAFKA_TOPIC_REPLICATION_FACTOR, env.KAFKA_TOPIC_MIN_INSYNC_REPLICAS], ['6', '3', '2'], app);
+    assert.equal(env.OTEL_SERVICE_NAME, app.replace(/-2$/, ''), `${app} is an instance of the same service`);
+  }
+  assert.equal(all.gateway?.environment?.ORDERS_URLS, 'http://orders:8081,http://orders-2:8081');
+  assert.equal(all.gateway?.depends_on?.['orders-2']?.condition, 'service_healthy');
+});
+
+test('the JMX exporter compose downloads is the version the native runner fetches', () => {
+  const fetcher = String((services()['kafka-jmx-exporter']?.command as string[] | undefined)?.join(' '));
+  // compose-go drops x- fields from services; the native runner's reading has them.
+  const version = loadCompose(paths.compose, paths.root, {}).services.find((s) => s.name === 'kafka')?.native?.jmx_exporter;
+  assert.ok(typeof version === 'string', 'kafka names x-native.jmx_exporter');
+  assert.ok(fetcher.includes(`/jmx_prometheus_javaagent/${version}/jmx_prometheus_javaagent-${version}.jar`), `kafka-jmx-exporter fetches ${version}: ${fetcher}`);
+  assert.match(fetcher, /sha256sum -c/, 'and checks what it fetched');
 });

@@ -3,17 +3,17 @@ import { readlinkSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { AddressMap } from '../src/addresses';
-import { loadComposeForAddresses } from '../src/compose';
 import { callControl, controlSocket } from '../src/control';
 import { NODE_PACKAGE, readNodePin } from '../src/node-runtime';
 import { resolvePaths } from '../src/paths';
+import { loadRunningProject } from '../src/project';
 import type { Status } from '../src/supervisor';
 
 // Runs against the native stack that `npm test` starts: what each service process really runs on.
 const paths = resolvePaths();
 const pin = readNodePin(paths.root);
-const { services } = loadComposeForAddresses(paths.compose, paths.root);
-const map = new AddressMap(services);
+const { all, services } = loadRunningProject(paths);
+const map = new AddressMap(all);
 const nodeServices = services.filter((s) => s.command[0] === 'node');
 
 /** The labels of the `target_info` series a service's Prometheus exporter serves: its resource. */

@@ -4,13 +4,13 @@ import { test } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { AddressMap } from '../src/addresses';
-import { loadComposeForAddresses } from '../src/compose';
 import { resolvePaths } from '../src/paths';
+import { loadRunningProject } from '../src/project';
 import { waitFor } from '../src/wait';
 
 // Runs against the native stack that `npm test` starts: each real component does its job.
 const paths = resolvePaths();
-const { services } = loadComposeForAddresses(paths.compose, paths.root);
+const { all: services } = loadRunningProject(paths);
 const map = new AddressMap(services);
 const at = (service: string, port: number) => `${map.host}:${map.port(service, port)}`;
 

@@ -34,8 +34,18 @@ function connection(connectionString: string, { password, tls }: DatabaseSecurit
   };
 }
 
+/**
+ * Runs `work` in one transaction on one pooled connection. A connection that dies while checked
+ * out (Postgres restarted, the session terminated) emits 'error' on the client, which the pool
+ * only handles for idle ones: unheard, it would crash the process. Heard here, the failure shows
+ * up where it matters, as the rejection of the transaction's next query, and the broken
+ * connection is discarded rather than returned to the pool.
+ */
 export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  let broken: Error | undefined;
+  const onError = (err: Error) => { broken = err; };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -45,13 +55,25 @@ export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolCl
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   } finally {
-    client.release();
+    client.off('error', onError);
+    client.release(broken);
   }
 }
 
-/** Applies idempotent DDL (CREATE … IF NOT EXISTS) at start-up. */
+/** Any constant: the key of the advisory lock that serialises migrations of one database. */
+const MIGRATION_LOCK = 7_420_016;
+
+/**
+ * Applies idempotent DDL (CREATE … IF NOT EXISTS) at start-up, in one transaction holding an
+ * advisory lock: two instances of a service starting together (the cluster profile's replicas)
+ * would otherwise race, and IF NOT EXISTS is not safe against a concurrent CREATE (it fails on
+ * pg_type's unique index). The lock ends with the transaction.
+ */
 export async function migrate(pool: pg.Pool, statements: string[]): Promise<void> {
-  for (const sql of statements) await pool.query(sql);
+  await withTransaction(pool, async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    for (const sql of statements) await tx.query(sql);
+  });
 }
 
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);

@@ -7,6 +7,7 @@ import { isAppError } from './errors';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { keepTrying, type MessageSender } from './kafka';
 import type { Logger } from './logger';
+import { RebalanceTelemetry } from './rebalance';
 
 /** A message the consumer cannot use as it is; it goes straight to the dead-letter topic. */
 export class MalformedMessage extends Error {}
@@ -42,6 +43,12 @@ export interface EventConsumerOptions<T> {
   logger: Logger;
   maxAttempts?: number;
   baseBackoffMs?: number;
+  /**
+   * Partitions handled at once (kafkajs' partitionsConsumedConcurrently; default 3, the partitions
+   * of a topic here). Messages of one partition, and so of one order (keyed by order id), stay in
+   * order; a slow handler holds up only its own partition.
+   */
+  partitionsConcurrently?: number;
   /** Outermost first. */
   interceptors?: MessageInterceptor[];
 }
@@ -72,7 +79,7 @@ const deadLetters = metrics.getMeter('hoptrace.kafka').createCounter('hoptrace.d
 const isPermanent = (err: unknown) => err instanceof MalformedMessage || (isAppError(err) && err.status >= 400 && err.status < 500);
 
 /**
- * Consumes events one at a time (eachMessage, so each handler runs inside the kafkajs
+ * Consumes events one at a time per partition (eachMessage, so each handler runs inside the kafkajs
  * instrumentation's process span, a child of the producer's send span). A failing message is
  * retried with exponential backoff a bounded number of times, then published to `<topic>.dlq`
  * with its original headers plus the error; a malformed one goes there at once. Either way the
@@ -86,10 +93,12 @@ export class EventConsumer<T> {
   private stopped = false;
   private readonly maxAttempts: number;
   private readonly baseBackoffMs: number;
+  private readonly rebalances: RebalanceTelemetry;
 
   constructor(private readonly options: EventConsumerOptions<T>) {
     this.maxAttempts = options.maxAttempts ?? 5;
     this.baseBackoffMs = options.baseBackoffMs ?? 200;
+    this.rebalances = new RebalanceTelemetry(options.groupId, options.logger);
   }
 
   async start(): Promise<void> {
@@ -98,6 +107,7 @@ export class EventConsumer<T> {
     const consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1000, retry: { retries: 10 } });
     this.consumer = consumer;
     this.stopped = false;
+    this.rebalances.watch(consumer);
     // kafkajs restarts a crashed consumer only after retriable errors; after others (e.g. "Failed
     // to find group coordinator" while the broker was down) it stays stopped for good. Start over.
     consumer.on(consumer.events.CRASH, ({ payload }) => {
@@ -117,6 +127,7 @@ export class EventConsumer<T> {
     this.unwatchLag ??= watchConsumerLag(kafka, groupId, topics);
     await consumer.run({
       autoCommit: true,
+      partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 3,
       eachMessage: ({ topic, partition, message, heartbeat }) => {
         const delivery = { groupId, topic, partition, offset: message.offset, key: message.key?.toString('utf8'), headers: message.headers ?? {} };
         return this.around('aroundMessage', delivery, () => this.process(message, delivery, heartbeat));
@@ -126,6 +137,7 @@ export class EventConsumer<T> {
 
   private async restart(crashed: Consumer): Promise<void> {
     this.consumer = undefined;
+    this.rebalances.left();
     await crashed.disconnect().catch(() => undefined);
     await keepTrying('restarting the Kafka consumer', () => this.start(), this.options.logger, () => this.stopped);
   }
@@ -144,6 +156,8 @@ export class EventConsumer<T> {
   private async process(message: KafkaMessage, delivery: Delivery, heartbeat: () => Promise<void>): Promise<void> {
     const { logger, decode, handle } = this.options;
     const span = trace.getActiveSpan();
+    // The instrumentation names the partition; which group (and, by the resource, which replica) did the work is ours to say.
+    span?.setAttribute('messaging.consumer.group.name', delivery.groupId);
     let event: T;
     try {
       event = decode(message, delivery.topic);
@@ -196,6 +210,7 @@ export class EventConsumer<T> {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.consumer?.disconnect();
+    this.rebalances.left();
     await this.unwatchLag?.();
   }
 }

@@ -28,6 +28,12 @@ export interface RequestOptions {
 const RETRY_BACKOFF_MS = [100, 300];
 /** upstreamCode of a DependencyUnavailable that was a timeout. */
 export const TIMED_OUT = 'timeout';
+/**
+ * upstreamCode of a DependencyUnavailable whose request never reached the callee (no such host,
+ * connection refused): even a request that is not safe to repeat may go to another instance.
+ */
+export const NOT_DELIVERED = 'not_delivered';
+const UNDELIVERED_CAUSES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 /** Kept back from the caller's remaining budget so an answer can still travel back in time. */
 const BUDGET_MARGIN_MS = 50;
 
@@ -64,7 +70,8 @@ export class JsonClient {
     } catch (err) {
       const e = err as Error & { cause?: { code?: string } };
       if (e.name === 'TimeoutError') throw new DependencyUnavailable(this.dependency, `no answer within ${timeoutMs} ms`, TIMED_OUT);
-      throw new DependencyUnavailable(this.dependency, e.cause?.code ?? e.message);
+      const cause = e.cause?.code;
+      throw new DependencyUnavailable(this.dependency, cause ?? e.message, cause && UNDELIVERED_CAUSES.has(cause) ? NOT_DELIVERED : undefined);
     }
     let body: unknown;
     try {

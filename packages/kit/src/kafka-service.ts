@@ -1,13 +1,29 @@
 import { topicsOf, type ServiceDescriptor } from '@hoptrace/contracts';
 import type { Kafka } from 'kafkajs';
-import { ConfigError } from './config';
+import { z } from 'zod';
+import { ConfigError, env } from './config';
 import { createPool, migrate, type Pool } from './db';
 import { EventConsumer, type EventConsumerOptions } from './event-consumer';
 import type { ReadinessCheck } from './http-app';
-import { createKafka, ManagedProducer, pingKafka } from './kafka';
+import { createKafka, ManagedProducer, pingKafka, type TopicLayout } from './kafka';
 import type { ServiceParts, Startable } from './lifecycle';
 import { tlsIdentity, type TlsIdentity } from './tls';
 import { createLogger, type Logger } from './logger';
+
+const count = (fallback: number, what: string) => z.coerce.number().int().positive().default(fallback).describe(what);
+
+/**
+ * The configuration every Kafka client service shares (spread into its schema): the brokers it
+ * bootstraps from and the layout of the topics it creates.
+ */
+export const kafkaClientConfig = {
+  KAFKA_BROKERS: env.list('comma-separated Kafka bootstrap servers, host:port (every broker of the cluster)'),
+  KAFKA_TOPIC_PARTITIONS: count(3, 'partitions of each topic the service creates'),
+  KAFKA_TOPIC_REPLICATION_FACTOR: count(1, 'replicas of each topic the service creates (at most the number of brokers)'),
+  KAFKA_TOPIC_MIN_INSYNC_REPLICAS: count(1, 'min.insync.replicas of each topic the service creates (at most its replication factor)'),
+};
+
+type KafkaClientConfig = { KAFKA_BROKERS: string[]; KAFKA_TOPIC_PARTITIONS: number; KAFKA_TOPIC_REPLICATION_FACTOR: number; KAFKA_TOPIC_MIN_INSYNC_REPLICAS: number };
 
 /** What a service that owns a database and talks Kafka opens at start-up. */
 export interface KafkaServiceResources {
@@ -15,11 +31,12 @@ export interface KafkaServiceResources {
   pool: Pool;
   kafka: Kafka;
   producer: ManagedProducer;
+  topicLayout: TopicLayout;
 }
 
 export async function openKafkaService(
   name: string,
-  config: { DATABASE_URL: string; KAFKA_BROKERS: string[]; LOG_LEVEL: string; DATABASE_PASSWORD_FILE?: string; KAFKA_PASSWORD_FILE?: string } & Parameters<typeof tlsIdentity>[0],
+  config: { DATABASE_URL: string; LOG_LEVEL: string; DATABASE_PASSWORD_FILE?: string; KAFKA_PASSWORD_FILE?: string } & KafkaClientConfig & Parameters<typeof tlsIdentity>[0],
   migrations: string[],
 ): Promise<KafkaServiceResources> {
   const logger = createLogger(name, config.LOG_LEVEL);
@@ -28,7 +45,8 @@ export async function openKafkaService(
   await migrate(pool, migrations);
   if (tls && !config.KAFKA_PASSWORD_FILE) throw new ConfigError('invalid configuration:\n  set KAFKA_PASSWORD_FILE: secure mode authenticates to Kafka with SCRAM-SHA-512');
   const kafka = createKafka(name, config.KAFKA_BROKERS, logger, tls && config.KAFKA_PASSWORD_FILE ? { tls, password: config.KAFKA_PASSWORD_FILE } : undefined);
-  return { logger, pool, kafka, producer: new ManagedProducer(kafka) };
+  const topicLayout = { partitions: config.KAFKA_TOPIC_PARTITIONS, replicationFactor: config.KAFKA_TOPIC_REPLICATION_FACTOR, minInsyncReplicas: config.KAFKA_TOPIC_MIN_INSYNC_REPLICAS };
+  return { logger, pool, kafka, producer: new ManagedProducer(kafka), topicLayout };
 }
 
 /** Database required; Kafka required unless the service keeps working without it (orders' outbox). */
@@ -47,5 +65,5 @@ export function serviceConsumer<T>(service: ServiceDescriptor, r: KafkaServiceRe
 
 /** The parts of a Kafka service its lifecycle starts and stops: the consumers (with the topics it creates), producer and pool. */
 export function kafkaServiceParts(service: ServiceDescriptor, r: KafkaServiceResources, consumers: Startable[]): Pick<ServiceParts, 'kafka' | 'producer' | 'pool'> {
-  return { kafka: { client: r.kafka, topics: topicsOf(service), consumers }, producer: r.producer, pool: r.pool };
+  return { kafka: { client: r.kafka, topics: topicsOf(service), layout: r.topicLayout, consumers }, producer: r.producer, pool: r.pool };
 }

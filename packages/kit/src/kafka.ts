@@ -1,5 +1,6 @@
 import { Kafka, logLevel, Partitioners, type LogEntry, type Producer, type ProducerRecord, type RecordMetadata } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { quietIdleKafkaQueues } from './kafkajs-idle-queue';
 import type { Logger } from './logger';
 import type { TlsIdentity } from './tls';
 
@@ -15,6 +16,7 @@ const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 
 /** A kafkajs client whose logs go through pino (so they carry trace ids) at warn and above. */
 export function createKafka(clientId: string, brokers: string[], logger: Logger, security?: KafkaSecurity): Kafka {
+  quietIdleKafkaQueues();
   return new Kafka({
     clientId,
     brokers,
@@ -30,8 +32,23 @@ export function createKafka(clientId: string, brokers: string[], logger: Logger,
   });
 }
 
-/** Creates the topics a service owns or reads (and their dead-letter topics); existing ones are kept. */
-export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions = 3): Promise<void> {
+/** How the topics a service creates are laid out (KAFKA_TOPIC_* in its configuration). */
+export interface TopicLayout {
+  partitions: number;
+  replicationFactor: number;
+  /** A write with acks=all succeeds only with this many replicas in sync. */
+  minInsyncReplicas: number;
+}
+
+/** One broker: what a service creates when nothing says otherwise. */
+export const SINGLE_BROKER_LAYOUT: TopicLayout = { partitions: 3, replicationFactor: 1, minInsyncReplicas: 1 };
+
+/**
+ * Creates the topics a service owns or reads (and their dead-letter topics); existing ones are
+ * kept. With fewer brokers up than the replication factor the broker refuses, and the caller
+ * tries again (the lifecycle does, until the cluster is whole).
+ */
+export async function ensureTopics(kafka: Kafka, topics: string[], layout: TopicLayout = SINGLE_BROKER_LAYOUT): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -39,7 +56,11 @@ export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions
     const missing = [...new Set(topics)].filter((t) => !existing.has(t));
     if (missing.length) {
       try {
-        await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor: 1 })), waitForLeaders: true });
+        await admin.createTopics({
+          topics: missing.map((topic) => ({ topic, numPartitions: layout.partitions, replicationFactor: layout.replicationFactor,
+            configEntries: [{ name: 'min.insync.replicas', value: String(layout.minInsyncReplicas) }] })),
+          waitForLeaders: true,
+        });
       } catch (err) {
         // Services start together and create shared topics concurrently: someone else winning is fine.
         const errors = (err as { errors?: { type?: string }[] }).errors ?? [];

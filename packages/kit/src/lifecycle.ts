@@ -4,7 +4,7 @@ import type { Kafka } from 'kafkajs';
 import type Koa from 'koa';
 import { ConfigError } from './config';
 import { closeServer, listen, listenRedirect, type HttpTls } from './http-server';
-import { ensureTopics, keepTrying } from './kafka';
+import { ensureTopics, keepTrying, type TopicLayout } from './kafka';
 import type { Logger } from './logger';
 import { presentIdentity } from './tls';
 
@@ -40,7 +40,7 @@ export interface ServiceParts {
    * Started in the background, after the topics exist, retrying until Kafka answers: a service
    * starts, and answers HTTP, while Kafka is down.
    */
-  kafka?: { client: Kafka; topics: string[]; consumers: Startable[] };
+  kafka?: { client: Kafka; topics: string[]; layout?: TopicLayout; consumers: Startable[] };
   /** Background work that publishes (orders' outbox relay). */
   relay?: { start(): void; stop(): Promise<void> };
   producer?: { disconnect(): Promise<void> };
@@ -60,7 +60,7 @@ export class ServiceLifecycle {
     let lifecycle: ServiceLifecycle | undefined;
     const { kafka } = parts;
     const consumersStarted = kafka ? keepTrying('starting Kafka consumers', async () => {
-      await ensureTopics(kafka.client, kafka.topics);
+      await ensureTopics(kafka.client, kafka.topics, kafka.layout);
       for (const consumer of kafka.consumers) await consumer.start();
     }, parts.logger, () => lifecycle?.stopping ?? false) : Promise.resolve();
     if (parts.grpc) await parts.grpc.server.start(parts.grpc.port);

@@ -63,9 +63,15 @@ export class JaegerClient {
     this.timeoutMs = options.timeoutMs ?? 10_000;
   }
 
-  /** One trace by id, or undefined when Jaeger does not know it (yet). */
-  async getTrace(traceId: string): Promise<JaegerTrace | undefined> {
-    const body = await this.get<JaegerTrace[]>(`/api/traces/${encodeURIComponent(traceId)}`, [404]);
+  /**
+   * One trace by id, or undefined when Jaeger does not know it (yet). `raw`: the spans' own
+   * timestamps. Otherwise Jaeger's query adjusters run, and its clock-skew adjustment (on here for
+   * browser spans) moves a child that starts after its parent ended into the parent, as if the
+   * hosts' clocks disagreed: the outbox relay's `send orders.placed` was shown inside the request
+   * that wrote the row, up to 60 ms before the payment that preceded it. Timings want `raw`.
+   */
+  async getTrace(traceId: string, { raw = false }: { raw?: boolean } = {}): Promise<JaegerTrace | undefined> {
+    const body = await this.get<JaegerTrace[]>(`/api/traces/${encodeURIComponent(traceId)}${raw ? '?raw=true' : ''}`, [404]);
     return body?.[0];
   }
 

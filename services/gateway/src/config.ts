@@ -13,7 +13,8 @@ const rateLimitVar = (fallback: string, what: string) => z.string().default(fall
 export const GatewayConfig = z.object({
   PORT: env.port(Services.gateway.port),
   INVENTORY_URL: env.url('base URL of the inventory service'),
-  ORDERS_URL: env.url('base URL of the orders service'),
+  ORDERS_URLS: env.list('comma-separated base URLs of every orders instance (the gateway spreads orders over them)')
+    .pipe(z.array(z.url()).min(1)),
   NOTIFICATIONS_URL: env.url('base URL of the notifications service'),
   JAEGER_UI_URL: env.url('Jaeger UI as the browser reaches it, for "View trace in Jaeger" links'),
   JAEGER_QUERY_URL: env.url("Jaeger's HTTP query API as the gateway reaches it (order trace waterfall)"),

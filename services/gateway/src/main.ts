@@ -20,7 +20,7 @@ void runService(SERVICE, async () => {
   faultRules.observe();
   const app = buildApp({
     inventory,
-    orders: new OrdersClient(config.ORDERS_URL, config.ORDER_TIMEOUT_MS),
+    orders: new OrdersClient(config.ORDERS_URLS, config.ORDER_TIMEOUT_MS),
     notifications: new NotificationsClient(config.NOTIFICATIONS_URL, config.HTTP_TIMEOUT_MS),
     logger,
     storefrontDir: config.STOREFRONT_DIR,

@@ -1,12 +1,12 @@
 import { Services } from '@hoptrace/contracts';
 import { adminTokenVar } from '@hoptrace/faults';
-import { databaseSecretVars, env, kafkaSecretVars, loadConfig, tlsVars } from '@hoptrace/kit';
+import { databaseSecretVars, env, kafkaClientConfig, kafkaSecretVars, loadConfig, tlsVars } from '@hoptrace/kit';
 import { z } from 'zod';
 
 export const NotificationsConfig = z.object({
   PORT: env.port(Services.notifications.port),
   DATABASE_URL: env.url('postgres:// URL of the notifications database'),
-  KAFKA_BROKERS: env.list('comma-separated Kafka bootstrap servers, host:port'),
+  ...kafkaClientConfig,
   HOPTRACE_ADMIN_TOKEN: adminTokenVar(),
   LOG_LEVEL: env.logLevel(),
   ...databaseSecretVars,

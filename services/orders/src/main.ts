@@ -29,6 +29,7 @@ void runService(SERVICE, async () => {
     isFailure: (err) => err instanceof DependencyUnavailable && !isPerRequestFaultCode(err.upstreamCode),
   }), tlsIdentity(config));
   const consumerDeps = { kafka: r.kafka, producer: r.producer, store, logger, metrics, admission };
+  const relay = new OutboxRelay(store, withPoisonFaults(SERVICE.name, r.producer, admission), logger, config.OUTBOX_IDLE_MS);
   const app = buildApp({
     store,
     logger,
@@ -38,6 +39,7 @@ void runService(SERVICE, async () => {
       payments,
       newId: randomUUID,
       now: () => new Date(),
+      outboxWritten: () => relay.wake(),
       traceHeaders: () => {
         const carrier: Record<string, string> = {};
         propagation.inject(context.active(), carrier);
@@ -57,6 +59,6 @@ void runService(SERVICE, async () => {
       progressConsumer(consumerDeps),
       deadLetterWatcher(consumerDeps, { releaseStock: (id) => inventory.release(id), refund: (id) => payments.refund(id) }),
     ]),
-    relay: new OutboxRelay(store, withPoisonFaults(SERVICE.name, r.producer, admission), logger, config.OUTBOX_IDLE_MS),
+    relay,
   };
 }).then((code) => process.exit(code));

@@ -24,6 +24,8 @@ export interface PlaceOrderDeps {
   now: () => Date;
   /** The current trace context as message headers (traceparent, baggage). */
   traceHeaders: () => Record<string, string>;
+  /** Called once the OrderPlaced outbox row is committed (the relay sends it at once). */
+  outboxWritten?: () => void;
   /** Best-effort compensation and bookkeeping failures are logged, never thrown. */
   warn: (message: string, err: unknown) => void;
   metrics?: Pick<OrderMetrics, 'placed' | 'failed'>;
@@ -98,6 +100,7 @@ export async function placeOrder(deps: PlaceOrderDeps, input: CreateOrderRequest
     await deps.inventory.release(reservation.id).catch((e) => deps.warn('could not release the reservation', e));
     return fail('record payment', isAppError(err) ? err : new DependencyUnavailable('database', (err as Error).message));
   }
+  deps.outboxWritten?.();
   deps.metrics?.placed();
   return { id, status: 'paid', traceId };
 }

@@ -50,6 +50,17 @@ export interface OutboxRow extends OutboxMessage {
   createdAt: Date;
 }
 
+/** What one relay pass did: the ids it sent (in order, all acknowledged), and the error that stopped it. */
+export interface OutboxPass { sent: string[]; failure?: unknown }
+
+/** The key of the advisory lock a relay holds while it sends (any constant no other lock uses). */
+const OUTBOX_LOCK = 7_420_017;
+/** lock_timeout expired (SQLSTATE 55P03). */
+const LOCK_NOT_AVAILABLE = '55P03';
+
+type OutboxDbRow = { id: string; event_id: string; topic: string; message_key: string; payload: unknown; headers: Record<string, string>; created_at: Date };
+const toOutboxRow = (r: OutboxDbRow): OutboxRow => ({ id: r.id, eventId: r.event_id, topic: r.topic, key: r.message_key, payload: r.payload, headers: r.headers, createdAt: r.created_at });
+
 type OrderRow = { id: string; status: OrderStatus; items: OrderItem[]; total_cents: number; trace_id: string; failure_reason: string | null };
 
 /** All SQL of the orders service. */
@@ -128,19 +139,37 @@ export class OrdersStore {
     };
   }
 
-  async unsentOutbox(limit: number): Promise<OutboxRow[]> {
-    const { rows } = await this.pool.query<{ id: string; event_id: string; topic: string; message_key: string; payload: unknown; headers: Record<string, string>; created_at: Date }>(
-      'SELECT id, event_id, topic, message_key, payload, headers, created_at FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1', [limit]);
-    return rows.map((r) => ({ id: r.id, eventId: r.event_id, topic: r.topic, key: r.message_key, payload: r.payload, headers: r.headers, createdAt: r.created_at }));
+  /**
+   * One relay pass over the outbox, exclusive of every other relay (see outbox-relay.ts for why
+   * this is correct): in one transaction, the outbox's advisory lock (waiting up to
+   * `waitMs` for a relay that holds it), the oldest unsent rows, `relay` sending them, then one
+   * UPDATE marking those it sent, and COMMIT, which releases the lock. A relay whose session dies
+   * (its process killed) loses the lock with it and marks nothing: the next holder reads those
+   * rows again. Resolves to what `relay` did, or to `undefined` when another relay held the lock
+   * for all of `waitMs`; a send error is rethrown after the rows sent before it were marked.
+   */
+  async claimOutbox(limit: number, waitMs: number, relay: (rows: OutboxRow[]) => Promise<OutboxPass>): Promise<OutboxPass | undefined> {
+    let pass: OutboxPass | undefined;
+    try {
+      await withTransaction(this.pool, async (tx) => {
+        await tx.query(`SELECT set_config('lock_timeout', $1, true)`, [`${Math.max(1, Math.round(waitMs))}ms`]);
+        await tx.query('SELECT pg_advisory_xact_lock($1)', [OUTBOX_LOCK]);
+        const { rows } = await tx.query<OutboxDbRow>(
+          'SELECT id, event_id, topic, message_key, payload, headers, created_at FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1', [limit]);
+        pass = await relay(rows.map(toOutboxRow));
+        if (pass.sent.length) await tx.query('UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])', [pass.sent]);
+      });
+    } catch (err) {
+      if ((err as { code?: string }).code === LOCK_NOT_AVAILABLE) return undefined;
+      throw err;
+    }
+    if (pass?.failure !== undefined) throw pass.failure;
+    return pass;
   }
 
   async outboxBacklog(): Promise<{ rows: number; oldestAgeSeconds: number }> {
     const { rows } = await this.pool.query<{ n: number; age: number | null }>(
       'SELECT count(*)::int AS n, extract(epoch FROM now() - min(created_at))::float8 AS age FROM outbox WHERE sent_at IS NULL');
     return { rows: rows[0]!.n, oldestAgeSeconds: rows[0]!.age ?? 0 };
-  }
-
-  async markSent(id: string): Promise<void> {
-    await this.pool.query('UPDATE outbox SET sent_at = now() WHERE id = $1', [id]);
   }
 }

@@ -61,6 +61,7 @@ function fakes(fail: Failure = {}) {
     now: () => new Date('2026-01-15T12:00:00.000Z'),
     traceHeaders: () => ({ ...HEADERS }),
     warn: (message) => { state.warnings.push(message); },
+    outboxWritten: () => { calls.push('outboxWritten'); },
   };
   return { deps, calls, state, reservation: () => reservation!, charge: () => charge! };
 }
@@ -79,7 +80,7 @@ test('a placed order is paid and writes an OrderPlaced outbox message keyed by t
   const f = fakes();
   const created = await placeOrder(f.deps, input, TRACE_ID);
   assert.deepEqual(created, { id: f.state.pending[0]!.id, status: 'paid', traceId: TRACE_ID });
-  assert.deepEqual(f.calls, ['createPending', 'reserve', 'charge', 'markPaid']);
+  assert.deepEqual(f.calls, ['createPending', 'reserve', 'charge', 'markPaid', 'outboxWritten'], 'the relay is told once the row is committed');
   assert.equal(f.state.paid.length, 1);
   const { outbox, chargeId, reservationId } = f.state.paid[0]!;
   assert.equal(chargeId, f.charge().id);

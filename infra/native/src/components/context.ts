@@ -12,6 +12,8 @@ export interface NativeContext {
   service: ComposeService;
   /** Secure mode: the local CA and the identities it issued (.hoptrace/data/pki). */
   pki?: PkiPaths;
+  /** Services of the file that do not run (their profile is not active). */
+  inactive: string[];
 }
 
 /** A driver plus what must be on the machine before it can start. */

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { ensureKafkaJars } from '../provision/kafka-jars';
+import { ensureJmxExporter, ensureKafkaJars, ensureKafkaTools } from '../provision/kafka-jars';
 import { runCommand } from '../provision/command';
 import { adminKafkaOptions } from '../secure/client';
 import { type NativeComponent, type NativeContext, nativeEnv, nativeString, requireHostPath } from './context';
@@ -26,17 +26,51 @@ export function kafkaProperties(env: Record<string, string>): Record<string, str
   return props;
 }
 
+/** `NAME://host:port,…` with each port mapped to its native one (the host, empty for all interfaces, kept). */
+export function nativeListeners(value: string, port: (containerPort: number) => number): string {
+  return value.split(',').map((l) => l.trim().replace(/:(\d+)$/, (_m, p: string) => `:${port(Number(p))}`)).join(',');
+}
+
+const JAVAAGENT = /^-javaagent:([^=]+)=(?:([^:]+):)?(\d+):(.+)$/;
+
+/**
+ * KAFKA_OPTS natively: the JMX exporter's `-javaagent:<jar>=<port>:<config>` (the image's paths)
+ * becomes the cached jar, the native port and the rules file from the checkout.
+ */
+export function nativeKafkaOpts(opts: string[], agentJar: string | undefined, port: (containerPort: number) => number, hostFile: (containerPath: string) => string): string[] {
+  return opts.map((opt) => {
+    const agent = JAVAAGENT.exec(opt);
+    if (!agent) return opt;
+    if (!agentJar) throw new Error(`KAFKA_OPTS names a Java agent (${agent[1]}) but x-native.jmx_exporter does not say which version to fetch`);
+    return `-javaagent:${agentJar}=${agent[2] ? `${agent[2]}:` : ''}${port(Number(agent[3]))}:${hostFile(agent[4]!)}`;
+  });
+}
+
 export function createKafka(ctx: NativeContext): NativeComponent {
   const version = nativeString(ctx, 'version');
+  const jmxExporter = typeof ctx.service.native?.jmx_exporter === 'string' ? ctx.service.native.jmx_exporter : undefined;
+  const port = (containerPort: number) => ctx.addresses.port(ctx.service.name, containerPort);
   const env = nativeEnv(ctx);
+  if (env.KAFKA_LISTENERS) env.KAFKA_LISTENERS = nativeListeners(env.KAFKA_LISTENERS, port);
   const clusterId = env.CLUSTER_ID;
   if (!clusterId) throw new Error(`services.${ctx.service.name}.environment.CLUSTER_ID must be set in docker-compose.yml`);
   const libs = join(ctx.paths.cache, 'kafka', version, 'libs');
   const dir = join(ctx.paths.state, ctx.service.name);
   const propsFile = join(dir, 'server.properties');
-  const logDirs = requireHostPath(ctx, ctx.service.environment.KAFKA_LOG_DIRS ?? '/var/lib/kafka/data');
-  const bootstrap = `${ctx.addresses.host}:${ctx.addresses.port(ctx.service.name, 9092)}`;
+  const logDirs = requireHostPath(ctx, env.KAFKA_LOG_DIRS ?? '/var/lib/kafka/data');
+  const bootstrap = `${ctx.addresses.host}:${port(9092)}`;
   const classpath = `${libs}/*`;
+  const opts = (name: string, fallback: string) => (env[name] ?? fallback).split(/\s+/).filter(Boolean);
+  const kafkaOpts = opts('KAFKA_OPTS', '');
+  const agentPorts = kafkaOpts.flatMap((o) => { const m = JAVAAGENT.exec(o); return m ? [port(Number(m[3]))] : []; });
+  const listenerPorts = (env.KAFKA_LISTENERS ?? '').split(',').flatMap((l) => /:(\d+)$/.exec(l.trim())?.[1] ?? []).map(Number);
+  let agentJar: string | undefined;
+  const provision = [
+    { label: `Kafka ${version} jars (Maven Central, ~60 MB on first run)`, run: async () => { await ensureKafkaJars(ctx.paths.cache, version); } },
+    // kafka-metadata-quorum and the other tools, which the failure drills use to find the controller leader.
+    { label: `Kafka ${version} tools (Maven Central)`, run: async () => { await ensureKafkaTools(ctx.paths.cache, version); } },
+    ...(jmxExporter ? [{ label: `${ctx.service.name}: JMX exporter ${jmxExporter} (Maven Central)`, run: async () => { agentJar = await ensureJmxExporter(ctx.paths.cache, jmxExporter); } }] : []),
+  ];
   // Read when used: the runner (re)generates the CA and passwords after planning (--fresh rotates them).
   const security = () => (ctx.pki ? adminKafkaOptions(ctx.pki) : {});
   // Secure mode: a SCRAM-SHA-512 user for every identity with a Kafka password, written into the
@@ -51,11 +85,11 @@ export function createKafka(ctx: NativeContext): NativeComponent {
   return {
     name: ctx.service.name,
     kind: 'kafka',
-    ports: [9092, 9093, ...ctx.service.ports.map((p) => p.host)].filter((p, i, all) => all.indexOf(p) === i),
+    ports: [...listenerPorts, ...agentPorts, ...ctx.service.ports.map((p) => p.host)].filter((p, i, all) => all.indexOf(p) === i),
     debian: [],
-    provision: [{ label: `Kafka ${version} jars (Maven Central, ~60 MB on first run)`, run: async () => { await ensureKafkaJars(ctx.paths.cache, version); } }],
+    provision,
     readyTimeoutMs: 120_000,
-    urls: [{ label: 'Kafka bootstrap', url: bootstrap }],
+    urls: [{ label: `Kafka bootstrap (${ctx.service.name})`, url: bootstrap }],
     async prepare() {
       mkdirSync(dir, { recursive: true });
       mkdirSync(logDirs, { recursive: true });
@@ -67,12 +101,12 @@ export function createKafka(ctx: NativeContext): NativeComponent {
     },
     launch() {
       // The same JVM options the apache/kafka image takes from these variables.
-      const opts = (name: string, fallback: string) => (env[name] ?? fallback).split(/\s+/).filter(Boolean);
       const heap = opts('KAFKA_HEAP_OPTS', '-Xmx512m -Xms512m');
       const performance = opts('KAFKA_JVM_PERFORMANCE_OPTS', '-XX:+UseG1GC -XX:MaxGCPauseMillis=20');
+      const agent = nativeKafkaOpts(kafkaOpts, agentJar ?? (jmxExporter && join(ctx.paths.cache, 'jmx-exporter', jmxExporter, `jmx_prometheus_javaagent-${jmxExporter}.jar`)), port, (p) => requireHostPath(ctx, p));
       return {
         command: 'java',
-        args: [...heap, ...performance, '-XX:+ExitOnOutOfMemoryError', '-Djava.awt.headless=true',
+        args: [...heap, ...performance, ...agent, '-XX:+ExitOnOutOfMemoryError', '-Djava.awt.headless=true',
           `-Dkafka.logs.dir=${join(dir, 'logs')}`, `-Dlog4j2.configurationFile=${join(ctx.paths.root, 'infra', 'kafka', 'log4j2.properties')}`,
           '-cp', classpath, 'kafka.Kafka', propsFile],
         env,

@@ -17,7 +17,10 @@ export function createNodeService(ctx: NativeContext): NativeComponent {
   const probeInit = () => (health?.startsWith('https:') && ctx.pki ? { dispatcher: (dispatcher ??= adminDispatcher(ctx.pki)) } as RequestInit : {});
   const [command, ...args] = ctx.service.command;
   if (!command) throw new Error(`services.${ctx.service.name}.command must say how to start it`);
-  const env = ctx.service.environment;
+  // PORT and OTEL_EXPORTER_PROMETHEUS_PORT are the ports it listens on (a test holds compose to
+  // that): natively a replica's land where its published or x-native ports say.
+  const listening = (name: string) => (ctx.service.environment[name] ? { [name]: String(ctx.addresses.port(ctx.service.name, Number(ctx.service.environment[name]))) } : {});
+  const env = { ...ctx.service.environment, ...listening('PORT'), ...listening('OTEL_EXPORTER_PROMETHEUS_PORT') };
   const ports = [...new Set([...ctx.service.ports.map((p) => p.host), Number(env.PORT), Number(env.OTEL_EXPORTER_PROMETHEUS_PORT)].filter((p) => p > 0))];
   return {
     name: ctx.service.name,
@@ -31,7 +34,7 @@ export function createNodeService(ctx: NativeContext): NativeComponent {
       ? [{ label: ctx.service.native.label, url: health?.startsWith('https:') ? `https://${ctx.addresses.host}:${new URL(health).port}/` : `http://${ctx.addresses.host}:${ctx.service.ports[0].host}/` }] : [],
     async prepare() {},
     // `node` is the runner's own binary, the pinned Node (node-runtime.ts), not whichever `node` PATH finds.
-    launch: () => ({ command: command === 'node' ? process.execPath : command, args, env: nativeEnv(ctx, { NODE_ENV: 'production' }), cwd: ctx.paths.root, stopTimeoutMs: 20_000 }),
+    launch: () => ({ command: command === 'node' ? process.execPath : command, args, env: nativeEnv(ctx, { NODE_ENV: 'production', ...listening('PORT'), ...listening('OTEL_EXPORTER_PROMETHEUS_PORT') }), cwd: ctx.paths.root, stopTimeoutMs: 20_000 }),
     ready: async () => {
       if (health) return httpOk(health, 2000, probeInit());
       const [probe, ...probeArgs] = grpcHealth!;

@@ -33,6 +33,8 @@ export async function ensureComposeCheck(cache: string, root: string): Promise<s
 /** One load of the compose files by compose-go (see infra/compose-check/main.go). */
 export interface ComposeGoReport {
   profiles: string[];
+  /** The `<profile>.env` file this load used as `--env-file`, if any. */
+  envFile?: string;
   files: string[];
   warnings: string[];
   error?: string;
@@ -42,8 +44,9 @@ export interface ComposeGoReport {
 
 /**
  * Loads the project in `dir` with compose-go in an empty environment: once with the default
- * profiles, once with every profile. The process gets no environment at all either. `files`, when
- * given, are loaded and merged in order (`docker compose -f … -f …`) instead of the default file.
+ * profiles, once with every profile, once per `<profile>.env` as its --env-file. The process gets
+ * no environment at all either. `files`, when given, are loaded and merged in order
+ * (`docker compose -f … -f …`) instead of the default file.
  */
 export function loadWithComposeGo(binary: string, dir: string, files: string[] = []): ComposeGoReport[] {
   const run = spawnSync(binary, ['-project-directory', dir, ...files.flatMap((f) => ['-f', f])], { env: {}, encoding: 'utf8' });
