@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { loadCompose, parseCompose } from '../src/compose';
+import { activeServices, loadCompose, parseCompose } from '../src/compose';
 import { mergeCompose } from '../src/compose-merge';
 import { composeFiles, resolvePaths } from '../src/paths';
 import { ensureComposeCheck, loadWithComposeGo, type ComposeGoReport } from '../src/provision/compose-check';
@@ -17,7 +17,8 @@ before(async () => {
 });
 
 test('compose-go loads docker-compose.yml with docker-compose.secure.yml, with no variable set: no error, no warning', () => {
-  assert.deepEqual(reports.map((r) => r.profiles), [[], ['*']]);
+  // The default profiles, every profile, and each `<profile>.env` as its --env-file (cluster.env).
+  assert.deepEqual(reports.map((r) => r.profiles), [[], ['*'], ['cluster']]);
   for (const r of reports) {
     assert.equal(r.error, undefined, `compose-go (profiles ${JSON.stringify(r.profiles)}): ${r.error}`);
     assert.deepEqual(r.warnings, [], 'compose-go warned');
@@ -36,16 +37,19 @@ type GoService = {
 
 test("the native runner's merge of the pair gives what Compose gives: environment, ports, command, volumes, health check, dependencies", () => {
   const go = reports[0]!.project!.services as Record<string, GoService>;
-  const native = loadCompose(files, paths.root, {});
-  assert.deepEqual(native.services.map((s) => s.name).sort(), Object.keys(go).sort());
-  for (const s of native.services) {
+  // The services `docker compose up` runs: those without a profile (reports[0] loads no profile).
+  const all = loadCompose(files, paths.root, {}).services;
+  const native = activeServices(all, []);
+  assert.deepEqual(native.map((s) => s.name).sort(), Object.keys(go).sort());
+  for (const s of all.filter((x) => x.name in go)) {
     const g = go[s.name]!;
     assert.deepEqual(s.environment, Object.fromEntries(Object.entries(g.environment ?? {}).map(([k, v]) => [k, v ?? ''])), `${s.name}.environment`);
     assert.deepEqual(s.ports, (g.ports ?? []).map((p) => ({ host: Number(p.published), container: p.target })), `${s.name}.ports`);
     assert.deepEqual(s.command, g.command ?? [], `${s.name}.command`);
     assert.deepEqual(s.mounts.map((m) => m.target), (g.volumes ?? []).map((v) => v.target), `${s.name}.volumes`);
     assert.deepEqual(s.healthcheck, g.healthcheck?.test, `${s.name}.healthcheck.test`);
-    assert.deepEqual([...s.dependsOn].sort(), Object.keys(g.depends_on ?? {}).sort(), `${s.name}.depends_on`);
+    // Compose keeps a `required: false` dependency on a service whose profile is off; it just does not wait for it.
+    assert.deepEqual([...s.dependsOn, ...s.optionalDependsOn].sort(), Object.keys(g.depends_on ?? {}).sort(), `${s.name}.depends_on`);
   }
 });
 

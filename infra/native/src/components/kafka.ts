@@ -57,7 +57,7 @@ export function createKafka(ctx: NativeContext): NativeComponent {
   const libs = join(ctx.paths.cache, 'kafka', version, 'libs');
   const dir = join(ctx.paths.state, ctx.service.name);
   const propsFile = join(dir, 'server.properties');
-  const logDirs = requireHostPath(ctx, env.KAFKA_LOG_DIRS ?? '/var/lib/kafka/data');
+  const logDirs = requireHostPath(ctx, ctx.service.environment.KAFKA_LOG_DIRS ?? '/var/lib/kafka/data');
   const bootstrap = `${ctx.addresses.host}:${port(9092)}`;
   const classpath = `${libs}/*`;
   const opts = (name: string, fallback: string) => (env[name] ?? fallback).split(/\s+/).filter(Boolean);
