@@ -61,7 +61,9 @@ export function createKafka(ctx: NativeContext): NativeComponent {
   const bootstrap = `${ctx.addresses.host}:${port(9092)}`;
   const classpath = `${libs}/*`;
   const opts = (name: string, fallback: string) => (env[name] ?? fallback).split(/\s+/).filter(Boolean);
-  const kafkaOpts = opts('KAFKA_OPTS', '');
+  // From the compose file as written: nativeKafkaOpts maps the agent's container paths itself
+  // (nativeEnv has already turned paths on volumes into host paths).
+  const kafkaOpts = (ctx.service.environment.KAFKA_OPTS ?? '').split(/\s+/).filter(Boolean);
   const agentPorts = kafkaOpts.flatMap((o) => { const m = JAVAAGENT.exec(o); return m ? [port(Number(m[3]))] : []; });
   const listenerPorts = (env.KAFKA_LISTENERS ?? '').split(',').flatMap((l) => /:(\d+)$/.exec(l.trim())?.[1] ?? []).map(Number);
   let agentJar: string | undefined;
