@@ -23,6 +23,7 @@ COPY packages/contracts/package.json packages/contracts/
 COPY packages/faults/package.json packages/faults/
 COPY packages/grpc/package.json packages/grpc/
 COPY packages/kit/package.json packages/kit/
+COPY packages/pki/package.json packages/pki/
 COPY packages/telemetry/package.json packages/telemetry/
 COPY packages/traces/package.json packages/traces/
 COPY services/fulfillment/package.json services/fulfillment/
@@ -50,6 +51,10 @@ RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --omit=optional
 
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 ENV NODE_ENV=production
+# Secure mode's pki-init makes the CA with the openssl CLI (packages/pki); the slim image has none.
+# Not pinned: Debian's security updates replace the exact version, and the pin would then fail.
+# hadolint ignore=DL3008
+RUN apt-get update && apt-get install -y --no-install-recommends openssl && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 # Owned by root and read-only to the node user: the services never write their own code.
 COPY --from=prod-deps /app ./
@@ -57,6 +62,7 @@ COPY --from=build /app/packages/contracts/dist packages/contracts/dist
 COPY --from=build /app/packages/faults/dist packages/faults/dist
 COPY --from=build /app/packages/grpc/dist packages/grpc/dist
 COPY --from=build /app/packages/kit/dist packages/kit/dist
+COPY --from=build /app/packages/pki/dist packages/pki/dist
 COPY --from=build /app/packages/telemetry/dist packages/telemetry/dist
 COPY --from=build /app/packages/traces/dist packages/traces/dist
 COPY --from=build /app/services/fulfillment/dist services/fulfillment/dist

@@ -1,6 +1,7 @@
 /**
  * `npm test`, the one test command: build and type-check, unit tests, then the integration tests
- * against the native stack, which it starts (from empty data) and stops itself; then the cluster
+ * against the native stack, which it starts (from empty data) and stops itself; then secure mode's
+ * suite against a second stack started with --secure (from empty data too); then the cluster
  * profile's failure drills on a fresh `npm start -- --profile cluster`, also started and stopped here.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -8,12 +9,13 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } fr
 import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { callControl, controlSocket } from '../infra/native/src/control';
-import { resolvePaths } from '../infra/native/src/paths';
+import { isSecureState, resolvePaths } from '../infra/native/src/paths';
 import { step } from '../infra/native/src/progress';
 import { ensureComposeCheck } from '../infra/native/src/provision/compose-check';
 import { ensureDebianPackages } from '../infra/native/src/provision/debian';
 import { ensureGrpcurl, GRPCURL_VERSION } from '../infra/native/src/provision/grpcurl';
 import { ensureHadolint, HADOLINT_VERSION } from '../infra/native/src/provision/hadolint';
+import { securePki } from '../infra/native/src/secure/pki';
 import type { Status } from '../infra/native/src/supervisor';
 import { waitFor } from '../infra/native/src/wait';
 import { PLAYWRIGHT_JSON_REPORT } from '../e2e/support/reports';
@@ -28,13 +30,15 @@ const reports = join(paths.state, 'test-reports');
 const totals = { passed: 0, failed: 0 };
 const log = (message: string) => console.log(`\n[test] ${message}`);
 
-type Kind = 'unit' | 'integration' | 'post' | 'cluster';
+type Kind = 'unit' | 'integration' | 'post' | 'secure' | 'cluster';
 
 /**
  * Unit: test/**.test.ts; integration: *.int.test.ts; post-run checks over what the runs produced:
- * *.post.test.ts; on the cluster profile's stack: *.cluster.test.ts.
+ * *.post.test.ts; secure mode's, against the secure stack: *.secure.test.ts; on the cluster
+ * profile's stack: *.cluster.test.ts.
  */
 function kindOf(path: string): Kind | undefined {
+  if (path.endsWith('.secure.test.ts')) return 'secure';
   if (path.endsWith('.int.test.ts')) return 'integration';
   if (path.endsWith('.cluster.test.ts')) return 'cluster';
   if (path.endsWith('.post.test.ts')) return 'post';
@@ -87,8 +91,7 @@ function readCounts(file: string): { passed: number; failed: number } {
  * The Playwright suite (Chromium from Debian; installed here when missing, as root). Its JSON
  * reporter's stats give the counts.
  */
-async function playwright(): Promise<boolean> {
-  const config = 'e2e/playwright.config.ts';
+async function playwright(config = 'e2e/playwright.config.ts'): Promise<boolean> {
   if (!existsSync(join(root, config))) return true;
   try {
     await ensureDebianPackages([{ pkg: 'chromium', provides: '/usr/bin/chromium', why: 'the end-to-end tests' }]);
@@ -113,14 +116,14 @@ async function playwright(): Promise<boolean> {
   return code === 0;
 }
 
-async function startStack(profiles: string[] = []): Promise<{ child?: ChildProcess; statuses: Status[] }> {
+async function startStack({ secure = false, profiles = [] }: { secure?: boolean; profiles?: string[] } = {}): Promise<{ child?: ChildProcess; statuses: Status[] }> {
   const socket = controlSocket(paths);
   const existing = await callControl<Status[]>(socket, 'GET', '/status', 2000).catch(() => undefined);
   if (existing) {
     log('a native stack is already running (npm start): testing against it and leaving it running');
     return { statuses: existing };
   }
-  const flags = profiles.flatMap((p) => ['--profile', p]);
+  const flags = [...(secure ? ['--secure'] : []), ...profiles.flatMap((p) => ['--profile', p])];
   log(`starting the native stack from empty data (npm start -- --fresh${flags.map((f) => ` ${f}`).join('')}); component logs in .hoptrace/logs/`);
   // With the W3C Trace Context test-service endpoint on: the conformance tests call it.
   const child = spawn(process.execPath, ['--import', 'tsx', 'infra/native/src/cli.ts', 'up', '--fresh', '--quiet', ...flags],
@@ -194,13 +197,38 @@ function benchSmoke(): boolean {
 }
 
 /**
+ * Secure mode's suite on its own stack (--secure, from empty data): its refusal tests, its
+ * Playwright scenarios (happy path, payments fault, Kafka outage over HTTPS), and the checks over
+ * what that run produced (every order's trace clean; no secret, card or token anywhere). The test
+ * processes trust the local CA through Node's NODE_EXTRA_CA_CERTS; nothing else is relaxed.
+ */
+async function secureSuite(post: string[]): Promise<boolean> {
+  const started = Date.now();
+  process.env.HOPTRACE_RUN_STARTED_AT = String(started);
+  const { child, statuses } = await startStack({ secure: true });
+  let ok = true;
+  try {
+    if (!isSecureState(paths)) throw new Error('the running stack is not in secure mode: stop it (npm run stack -- down) so that npm test starts its own');
+    process.env.NODE_EXTRA_CA_CERTS = securePki(paths).ca;
+    ok = nodeTests('secure-mode tests', findTests('secure'), ['--test-concurrency=1']) && ok;
+    ok = (await playwright('e2e/playwright.secure.config.ts')) && ok;
+    ok = nodeTests('checks over what the secure run produced', post, ['--test-concurrency=1']) && ok;
+  } finally {
+    delete process.env.NODE_EXTRA_CA_CERTS;
+    if (child) ok = (await stopStack(child, statuses)) && ok;
+  }
+  log(`secure-mode suite took ${Math.round((Date.now() - started) / 1000)} s`);
+  return ok;
+}
+
+/**
  * The cluster profile's failure drills, on a stack of their own: the default suite's stack is
  * stopped by then (a broker's data is formatted for one quorum, so this one starts fresh). When a
  * stack was already running (npm start), the drills run against it only if it is the cluster's.
  */
 async function clusterDrills(files: string[]): Promise<boolean> {
   if (files.length === 0) return true;
-  const { child, statuses } = await startStack(['cluster']);
+  const { child, statuses } = await startStack({ profiles: ['cluster'] });
   const started = Date.now();
   let ok = false;
   try {
@@ -243,6 +271,13 @@ async function main(): Promise<number> {
       ok = benchSmoke() && ok;
     } finally {
       if (child) ok = (await stopStack(child, statuses)) && ok;
+    }
+    // A stack of the user's own keeps running: the secure suite needs one of its own.
+    if (child) ok = (await secureSuite(post.filter((f) => f.includes('/e2e/flows/')))) && ok;
+    else {
+      console.log('[test] secure-mode suite NOT run: it starts its own stack, and one of yours is running (npm run stack -- down first)');
+      totals.failed += 1;
+      ok = false;
     }
   }
   ok = (await clusterDrills(findTests('cluster'))) && ok;

@@ -7,15 +7,18 @@ import { fromJaeger, JaegerClient, type JaegerTrace } from '@hoptrace/traces';
 import { resolvePaths } from '../../infra/native/src/paths';
 import { leakIn, leaksInLine } from '../support/leaks';
 import { adminToken } from '../support/shop';
-import { jaegerQueryUrl, prometheusUrl } from '../support/stack';
+import { generatedSecrets, jaegerQueryUrl, prometheusUrl } from '../support/stack';
 
 /**
  * After the whole run: every span Jaeger holds for the run's window (every service), every line
  * under .hoptrace/logs/, and every Prometheus series the run produced, scanned for card numbers,
- * CVCs, raw emails and the admin token. Any hit fails, naming where.
+ * CVCs, raw emails and the admin token (and in secure mode the generated passwords and private keys).
+ * Any hit fails, naming where.
  */
 const startMs = Number(process.env.HOPTRACE_RUN_STARTED_AT ?? Date.now() - 3_600_000);
 const token = adminToken();
+// Secure mode: its generated passwords and private keys too (none in the default mode).
+const secrets = generatedSecrets();
 // Searches over a whole run's window are heavy for Jaeger on two busy cores: a patient client.
 const jaeger = new JaegerClient({ baseUrl: jaegerQueryUrl, timeoutMs: 60_000 });
 const report = (hits: string[]) => `${hits.length} leaks:\n  ${hits.slice(0, 25).join('\n  ')}`;
@@ -45,12 +48,12 @@ test('no span of the run holds a card number, a CVC, an email or the admin token
       spans++;
       const where = `trace ${raw.traceID} span "${span.name}" (${span.service})`;
       for (const [key, value] of Object.entries(span.attributes)) {
-        const kind = leakIn(key, value, token);
+        const kind = leakIn(key, value, token, secrets);
         if (kind) hits.push(`${where} attribute ${key}: ${kind}`);
       }
       for (const event of span.events) {
         for (const [key, value] of Object.entries(event.attributes)) {
-          const kind = leakIn(key, value, token);
+          const kind = leakIn(key, value, token, secrets);
           if (kind) hits.push(`${where} event ${event.name} ${key}: ${kind}`);
         }
       }
@@ -70,7 +73,7 @@ test('no log line under .hoptrace/logs/ holds a card number, a CVC, an email or 
     for await (const line of createInterface({ input: createReadStream(join(dir, file)) })) {
       n++;
       lines++;
-      const kind = leaksInLine(line, token);
+      const kind = leaksInLine(line, token, secrets);
       if (kind) hits.push(`.hoptrace/logs/${file}:${n}: ${kind}`);
     }
   }
@@ -87,7 +90,7 @@ test('no Prometheus series of the run holds a card number, a CVC, an email or th
   const hits: string[] = [];
   for (const labels of series) {
     for (const [name, value] of Object.entries(labels)) {
-      const kind = leakIn(name, value, token);
+      const kind = leakIn(name, value, token, secrets);
       if (kind) hits.push(`series ${labels.__name__} label ${name}: ${kind}`);
     }
   }

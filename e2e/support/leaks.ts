@@ -12,10 +12,15 @@ const CVC_TEXT = /\bcvc\W{0,4}\d{3,4}\b/i;
 const TRACE_ID_KEY = /(^|[._])(trace|span|parent)_?id$/i;
 const TRACE_ID = /^[0-9a-f]{16}([0-9a-f]{16})?$/;
 
-export function leakIn(key: string, value: AttributeValue, adminToken: string): string | undefined {
+/**
+ * `secrets`: secure mode's generated passwords and the lines of its private keys (generatedSecrets
+ * in stack.ts), none of which may appear anywhere either.
+ */
+export function leakIn(key: string, value: AttributeValue, adminToken: string, secrets: readonly string[] = []): string | undefined {
   const text = String(value);
   if (TRACE_ID_KEY.test(key) && TRACE_ID.test(text)) return undefined;
   if (adminToken && text.includes(adminToken)) return 'the admin token';
+  if (secrets.some((secret) => text.includes(secret))) return 'a generated secret (a password or a private key)';
   if (CVC_TEXT.test(text)) return 'a CVC';
   return personalDataIn(key, value);
 }
@@ -55,7 +60,7 @@ const NEGATIVE_TIMEOUT_WARNING = /^(\(node:\d+\) TimeoutNegativeWarning: )-?\d+(
 const BADGER_COMPACTION = /^badger \d{4}\/\d\d\/\d\d [\d:]+ INFO: \[\d+\] \[E\] LOG Compact /;
 const BADGER_TABLES = /\[(?:\d{5}| |\.)*\]/g;
 
-export function leaksInLine(text: string, adminToken: string): string | undefined {
+export function leaksInLine(text: string, adminToken: string, secrets: readonly string[] = []): string | undefined {
   let line = text.replace(SOFTWARE_ADDRESSES, '').replace(NEGATIVE_TIMEOUT_WARNING, '$1<delay>$2');
   if (BADGER_COMPACTION.test(line)) line = line.replace(BADGER_TABLES, '[<tables>]');
   let parsed: unknown = line;
@@ -63,7 +68,7 @@ export function leaksInLine(text: string, adminToken: string): string | undefine
     parsed = JSON.parse(line);
   } catch { /* a line that is not JSON is scanned as text */ }
   for (const [key, value] of pairsOf(parsed, typeof parsed === 'string' ? 'line' : '')) {
-    const kind = leakIn(key, value, adminToken);
+    const kind = leakIn(key, value, adminToken, secrets);
     if (kind) return `${kind} (under "${key}")`;
   }
   return undefined;

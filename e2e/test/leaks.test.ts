@@ -10,6 +10,8 @@ test('the leak scan finds card numbers, CVCs, emails and the admin token in log 
   assert.match(leaksInLine('payment {"cvc":"123"}', TOKEN) ?? '', /CVC/);
   assert.match(leaksInLine('{"to":"ada@example.com"}', TOKEN) ?? '', /email/);
   assert.match(leaksInLine(`started with ${TOKEN}`, TOKEN) ?? '', /admin token/);
+  assert.match(leaksInLine('{"msg":"connect","password":"0f3a9c"}', TOKEN, ['0f3a9c']) ?? '', /generated secret/);
+  assert.equal(leaksInLine('{"msg":"connect","user":"orders"}', TOKEN, ['0f3a9c']), undefined);
   assert.match(leakIn('http.request.header.authorization', 'Bearer abcdefghijkl', TOKEN) ?? '', /authorization|bearer/);
 });
 

@@ -48,22 +48,32 @@ type report struct {
 	Project  json.RawMessage `json:"project,omitempty"`
 }
 
+// files collects repeated -f flags, as `docker compose -f a.yml -f b.yml` takes them.
+type files []string
+
+func (f *files) String() string     { return fmt.Sprint(*f) }
+func (f *files) Set(v string) error { *f = append(*f, v); return nil }
+
 // load reads the project with `profiles`, or, given an env file, with that file as the whole
-// environment and the profiles its COMPOSE_PROFILES names.
-func load(ctx context.Context, dir string, profiles []string, envFile string) report {
+// environment and the profiles its COMPOSE_PROFILES names. Without configFiles, the files the
+// CLI finds by itself; with, those files in that order.
+func load(ctx context.Context, dir string, configFiles []string, profiles []string, envFile string) report {
 	hook := &warnings{}
 	logrus.StandardLogger().ReplaceHooks(logrus.LevelHooks{})
 	logrus.AddHook(hook)
 	r := report{Profiles: profiles, EnvFile: envFile}
 	// No WithOsEnv: the environment is empty, as a newcomer's is, but for the env file given.
-	opts := []cli.ProjectOptionsFn{cli.WithWorkingDirectory(dir), cli.WithDefaultConfigPath}
+	opts := []cli.ProjectOptionsFn{cli.WithWorkingDirectory(dir)}
+	if len(configFiles) == 0 {
+		opts = append(opts, cli.WithDefaultConfigPath)
+	}
 	if envFile != "" {
 		opts = append(opts, cli.WithEnvFiles(envFile), cli.WithDotEnv, cli.WithDefaultProfiles())
 	} else {
 		opts = append(opts, cli.WithProfiles(profiles))
 	}
 	opts = append(opts, cli.WithInterpolation(true), cli.WithConsistency(true))
-	options, err := cli.NewProjectOptions(nil, opts...)
+	options, err := cli.NewProjectOptions(configFiles, opts...)
 	if err == nil && envFile != "" {
 		r.Profiles = []string{}
 		for _, p := range strings.Split(options.Environment["COMPOSE_PROFILES"], ",") {
@@ -90,6 +100,8 @@ func load(ctx context.Context, dir string, profiles []string, envFile string) re
 func main() {
 	dir := flag.String("project-directory", ".", "folder holding the compose file")
 	contextDir := flag.String("context", "", "instead: list the files of this build context after .dockerignore")
+	var configFiles files
+	flag.Var(&configFiles, "f", "a compose file (repeat for an override, merged in order); default: the files the CLI finds")
 	flag.Parse()
 	if *contextDir != "" {
 		files, err := buildContext(*contextDir)
@@ -117,7 +129,7 @@ func main() {
 		runs = append(runs, run{envFile: f})
 	}
 	for _, x := range runs {
-		r := load(ctx, *dir, x.profiles, x.envFile)
+		r := load(ctx, *dir, configFiles, x.profiles, x.envFile)
 		if r.Error != "" || len(r.Warnings) > 0 {
 			failed = true
 		}

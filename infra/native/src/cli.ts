@@ -2,7 +2,7 @@
  * The native runner: `npm start` (up) runs docker-compose.yml's topology as local processes;
  * `npm run stack -- status|start|stop|restart|kill <name>|down` controls the running one.
  */
-import { existsSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureAdminToken } from './admin-token';
@@ -10,16 +10,20 @@ import { AddressMap } from './addresses';
 import { planNative, type Plan } from './components';
 import { ACTIONS, callControl, controlSocket, envFromFlags, serveControl } from './control';
 import { nodeRuntimeProblem, readNodePin } from './node-runtime';
-import { resolvePaths, type Paths } from './paths';
+import { modeFile, resolvePaths, type Paths } from './paths';
 import { loadProject, profileEnvFile, profilesFrom, recordedProfiles, recordProfiles, type Project } from './project';
 import { bold, dim, green, info, red, seconds, setPrefixWidth, step, warn } from './progress';
 import { ensureDebianPackages, missingDebianPackages } from './provision/debian';
+import { ensureSecureState, securePki } from './secure/pki';
 import { Stack } from './stack';
 import { killLeftovers, type Status } from './supervisor';
 import { waitFor } from './wait';
 
 const USAGE = `usage:
-  npm start [-- --fresh] [-- --quiet]      run the whole stack natively (Ctrl-C stops it)
+  npm start [-- --fresh] [-- --quiet] [-- --secure]
+                                           run the whole stack natively (Ctrl-C stops it);
+                                           --secure: TLS and authentication on every hop
+                                           (docker-compose.secure.yml merged on)
   npm start -- --profile cluster           with a compose profile's services and settings too
                                            (repeatable; default: COMPOSE_PROFILES, else none)
   npm run stack -- status                  show every component of the running stack
@@ -30,10 +34,13 @@ const USAGE = `usage:
                                            until the next restart without --env  npm run stack -- kill <name>             SIGKILL a component (failure tests)
   npm run stack -- down                    stop the running stack`;
 
-function load(paths: Paths, profiles: string[]): { plan: Plan; project: Project } {
-  const project = loadProject(paths, profiles);
-  return { plan: planNative(project.services, paths, new AddressMap(project.all), project.all), project };
+function load(paths: Paths, profiles: string[], secure: boolean): { plan: Plan; project: Project } {
+  const project = loadProject(paths, profiles, process.env, secure);
+  return { plan: planNative(project.services, paths, new AddressMap(project.all), project.all, secure ? securePki(paths) : undefined), project };
 }
+
+/** Which mode the data in the state folder was made in: switching modes starts from empty data. */
+const modeOf = (paths: Paths) => (existsSync(modeFile(paths)) ? readFileSync(modeFile(paths), 'utf8').trim() : undefined);
 
 async function provision(plan: Plan): Promise<void> {
   const needs = plan.components.flatMap((c) => c.debian);
@@ -51,7 +58,11 @@ async function up(args: string[]): Promise<void> {
   if (problem) throw new Error(problem);
   const { values } = parseArgs({ args, allowPositionals: true, strict: false, options: { profile: { type: 'string', multiple: true } } });
   const profiles = profilesFrom((values.profile ?? []) as string[]);
-  const fresh = args.includes('--fresh');
+  const secure = args.includes('--secure');
+  const mode = secure ? 'secure' : 'default';
+  const previousMode = modeOf(paths);
+  const switching = previousMode !== undefined && previousMode !== mode;
+  const fresh = args.includes('--fresh') || switching;
   const quiet = args.includes('--quiet');
   const began = Date.now();
   const socket = controlSocket(paths);
@@ -59,7 +70,7 @@ async function up(args: string[]): Promise<void> {
   if (running) throw new Error('the native stack is already running (see `npm run stack -- status`; stop it with `npm run stack -- down`)');
 
   const admin = ensureAdminToken(paths);
-  const { plan, project } = load(paths, profiles);
+  const { plan, project } = load(paths, profiles, secure);
   const services = project.services;
   mkdirSync(paths.state, { recursive: true });
   // A broker's data is formatted for one controller quorum: another profile's needs fresh data.
@@ -70,16 +81,21 @@ async function up(args: string[]): Promise<void> {
   const leftovers = await killLeftovers(paths.state);
   if (leftovers.length) warn(`killed processes a previous run left behind: ${leftovers.join(', ')}`);
   if (fresh) {
-    info('--fresh: removing the data of the previous run');
+    info(switching ? `the data was made in ${previousMode} mode: removing it for a ${mode} start` : '--fresh: removing the data of the previous run');
     rmSync(join(paths.state, 'data'), { recursive: true, force: true });
     for (const c of plan.components) rmSync(join(paths.state, c.name), { recursive: true, force: true });
     rmSync(paths.postgresRoot, { recursive: true, force: true });
   }
+  writeFileSync(modeFile(paths), `${mode}\n`);
   recordProfiles(paths, profiles);
   info(`state in ${paths.state}, downloads and builds cached in ${paths.cache}`);
   if (profiles.length) {
     const files = profiles.map((p) => profileEnvFile(paths, p)).filter(existsSync).map((f) => f.slice(paths.root.length + 1));
     info(`profile ${profiles.join(', ')}: ${services.length} services${files.length ? `, settings from ${files.join(', ')}` : ''}`);
+  }
+  if (secure) {
+    const created = ensureSecureState(paths, services);
+    info(`secure mode: the local CA, a certificate per component and generated passwords are in ${securePki(paths).dir} (${created.length ? `created ${created.length}` : 'kept'}; --fresh rotates them; trust ca.crt there as the README says)`);
   }
   // Services start with this very binary (see node-service.ts), so this is what they run on.
   info(`services run on Node ${process.version} (${process.execPath})${process.versions.node === pin.version ? '' : `; hoptrace pins ${pin.version}`}`);
@@ -117,9 +133,9 @@ async function up(args: string[]): Promise<void> {
     process.exit(1);
   }
   const total = Date.now() - began;
-  writeFileSync(join(paths.state, 'ready.json'), JSON.stringify({ readyAt: new Date().toISOString(), startMs: total, components: stack.status() }, null, 2));
+  writeFileSync(join(paths.state, 'ready.json'), JSON.stringify({ readyAt: new Date().toISOString(), startMs: total, mode, components: stack.status() }, null, 2));
   console.log();
-  info(bold(`hoptrace is up: all ${plan.components.length} components ready in ${seconds(total)}`));
+  info(bold(`hoptrace is up${secure ? ' in secure mode' : ''}: all ${plan.components.length} components ready in ${seconds(total)}`));
   // App entry points (the storefront) first: that is where a newcomer goes.
   const byKind = [...plan.components].sort((a, b) => Number(b.kind === 'node') - Number(a.kind === 'node'));
   for (const c of byKind) for (const u of c.urls ?? []) console.log(`  ${u.label.padEnd(34)} ${u.url}`);

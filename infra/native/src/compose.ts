@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { parse } from 'yaml';
+import { mergeCompose } from './compose-merge';
 
 /** How a compose service runs without Docker: its `x-native` extension field. */
 export interface NativeSpec {
@@ -138,8 +139,10 @@ function parseNativePorts(native: NativeSpec | undefined, service: string): Port
   });
 }
 
-export function parseCompose(text: string, root: string, env: NodeJS.ProcessEnv = process.env): ComposeFile {
-  const doc = parse(text, { merge: true }) as Raw | null;
+/** The compose files, parsed and merged in order as `docker compose -f … -f …` does (compose-merge.ts). */
+export function parseCompose(texts: string | string[], root: string, env: NodeJS.ProcessEnv = process.env): ComposeFile {
+  const docs = (Array.isArray(texts) ? texts : [texts]).map((text) => (parse(text, { merge: true }) as Raw | null) ?? {});
+  const doc = docs.reduce((merged, next) => mergeCompose(merged, next));
   const rawServices = doc?.services as Record<string, Raw> | undefined;
   if (!rawServices || typeof rawServices !== 'object') throw new ComposeError('docker-compose.yml has no services');
   const services = Object.entries(rawServices).map(([name, raw]): ComposeService => {
@@ -156,7 +159,7 @@ export function parseCompose(text: string, root: string, env: NodeJS.ProcessEnv 
       nativePorts: parseNativePorts(native, name),
       mounts: parseMounts(raw.volumes, root),
       command: asStringList(raw.command, `services.${name}.command`).map((arg) => interpolate(arg, env)),
-      healthcheck: raw.healthcheck ? asStringList((raw.healthcheck as Raw).test, `services.${name}.healthcheck.test`) : undefined,
+      healthcheck: raw.healthcheck ? asStringList((raw.healthcheck as Raw).test, `services.${name}.healthcheck.test`).map((arg) => interpolate(arg, env)) : undefined,
       dependsOn: dependsOn.required,
       optionalDependsOn: dependsOn.optional,
     };
@@ -164,8 +167,8 @@ export function parseCompose(text: string, root: string, env: NodeJS.ProcessEnv 
   return { services };
 }
 
-export function loadCompose(file: string, root: string, env: NodeJS.ProcessEnv = process.env): ComposeFile {
-  return parseCompose(readFileSync(file, 'utf8'), root, env);
+export function loadCompose(files: string | string[], root: string, env: NodeJS.ProcessEnv = process.env): ComposeFile {
+  return parseCompose((Array.isArray(files) ? files : [files]).map((f) => readFileSync(f, 'utf8')), root, env);
 }
 
 /** Services in an order where each comes after everything it depends on. */

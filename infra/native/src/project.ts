@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { activeServices, ComposeError, loadCompose, startOrder, type ComposeService } from './compose';
-import type { Paths } from './paths';
+import { composeFiles, isSecureState, type Paths } from './paths';
 
 /**
  * docker-compose.yml with its profiles applied, as `docker compose` would run it.
@@ -47,9 +47,10 @@ export function projectEnv(paths: Paths, profiles: string[], env: NodeJS.Process
   return { ...fromFiles, ...env, COMPOSE_PROFILES: profiles.join(',') };
 }
 
-export function loadProject(paths: Paths, profiles: string[], env: NodeJS.ProcessEnv = process.env): Project {
+/** `secure`: docker-compose.secure.yml merged on, as `docker compose -f docker-compose.yml -f docker-compose.secure.yml` does. */
+export function loadProject(paths: Paths, profiles: string[], env: NodeJS.ProcessEnv = process.env, secure = false): Project {
   const merged = projectEnv(paths, profiles, env);
-  const { services: all } = loadCompose(paths.compose, paths.root, merged);
+  const { services: all } = loadCompose(composeFiles(paths, secure), paths.root, merged);
   const known = new Set(all.flatMap((s) => s.profiles));
   const unknown = profiles.filter((p) => p !== '*' && !known.has(p));
   if (unknown.length) throw new ComposeError(`no service in docker-compose.yml has profile ${unknown.join(', ')} (profiles: ${[...known].join(', ') || 'none'})`);
@@ -74,11 +75,11 @@ export function recordedProfiles(paths: Paths): string[] {
 
 /**
  * The project of the stack the tools talk to (tests, load, bench): COMPOSE_PROFILES when set,
- * else the profiles of the last `npm start`. Variables that must be set to start the stack, such
+ * else the profiles of the last `npm start`, in the mode (default or secure) it was started in. Variables that must be set to start the stack, such
  * as HOPTRACE_ADMIN_TOKEN, get a placeholder: here the file is read only for addresses and
  * environment.
  */
 export function loadRunningProject(paths: Paths, env: NodeJS.ProcessEnv = process.env): Project {
   const profiles = env.COMPOSE_PROFILES !== undefined ? profilesFrom([], env) : recordedProfiles(paths);
-  return loadProject(paths, profiles, { ...env, HOPTRACE_ADMIN_TOKEN: env.HOPTRACE_ADMIN_TOKEN ?? 'not-needed-for-addresses' });
+  return loadProject(paths, profiles, { ...env, HOPTRACE_ADMIN_TOKEN: env.HOPTRACE_ADMIN_TOKEN ?? 'not-needed-for-addresses' }, isSecureState(paths));
 }

@@ -24,8 +24,9 @@ export async function waitFor(what: string, probe: () => Promise<boolean>, timeo
   }
 }
 
-export async function httpOk(url: string, timeoutMs = 2000): Promise<boolean> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+/** `init` carries secure mode's dispatcher (the CA and the runner's client certificate). */
+export async function httpOk(url: string, timeoutMs = 2000, init: RequestInit = {}): Promise<boolean> {
+  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   await res.arrayBuffer();
   if (!res.ok) throw new Error(`${url} answered ${res.status}`);
   return true;

@@ -1,10 +1,13 @@
 import { create, type DescMethod, type DescService, type MessageInitShape, type MessageShape } from '@bufbuild/protobuf';
 import type { GenService, GenServiceMethods } from '@bufbuild/protobuf/codegenv2';
 import { MethodOptions_IdempotencyLevel } from '@bufbuild/protobuf/wkt';
-import { callTimeoutMs, DependencyUnavailable, withRetries } from '@hoptrace/kit';
+import { callTimeoutMs, DependencyUnavailable, withRetries, type TlsIdentity } from '@hoptrace/kit';
 import { credentials, makeGenericClientConstructor, type Client, type ServiceError } from '@grpc/grpc-js';
 import { serviceDefinition } from './definition';
 import { fromStatus } from './errors';
+
+/** Plaintext, or in secure mode mutual TLS with the stack's CA. */
+export const grpcCredentials = (tls?: TlsIdentity) => (tls ? credentials.createSsl(tls.ca, tls.key, tls.cert) : credentials.createInsecure());
 
 /**
  * grpc-js waits up to 120 s between reconnects to a server that was down; calls fail at once
@@ -31,9 +34,10 @@ type Method<S extends GenServiceMethods, K extends keyof S> = GenService<S>['met
 export class GrpcClient<S extends GenServiceMethods> {
   private readonly client: Client & Record<string, (req: unknown, options: object, cb: (err: ServiceError | null, res: unknown) => void) => void>;
 
-  constructor(readonly dependency: string, private readonly service: GenService<S>, address: string, readonly timeoutMs: number) {
+  /** `tls`: secure mode, mutual TLS (the callee verified against the CA, this service's certificate presented). */
+  constructor(readonly dependency: string, private readonly service: GenService<S>, address: string, readonly timeoutMs: number, tls?: TlsIdentity) {
     const Constructor = makeGenericClientConstructor(serviceDefinition(service as unknown as DescService), service.typeName);
-    this.client = new Constructor(address, credentials.createInsecure(), CHANNEL_OPTIONS) as never;
+    this.client = new Constructor(address, grpcCredentials(tls), CHANNEL_OPTIONS) as never;
   }
 
   async call<K extends keyof S & string>(name: K, request: MessageInitShape<Method<S, K>['input']>, options: CallOptions = {}): Promise<MessageShape<Method<S, K>['output']>> {

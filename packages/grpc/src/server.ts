@@ -1,6 +1,6 @@
 import { create, type DescService } from '@bufbuild/protobuf';
 import type { GenService, GenServiceMethods } from '@bufbuild/protobuf/codegenv2';
-import { runWithDeadline, type Logger } from '@hoptrace/kit';
+import { runWithDeadline, type Logger, type TlsIdentity } from '@hoptrace/kit';
 import { Server, ServerCredentials, status, type handleUnaryCall, type ServerUnaryCall, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, service as healthService } from 'grpc-health-check';
@@ -38,6 +38,8 @@ export interface GrpcServerOptions {
   services: ServedService[];
   middleware?: CallMiddleware[];
   logger: Logger;
+  /** Secure mode: TLS with the service's certificate, and a client certificate of the same CA required. */
+  tls?: TlsIdentity;
 }
 
 /** How long a graceful stop waits for calls in flight before the rest are cancelled. */
@@ -143,7 +145,9 @@ export class GrpcServer {
   /** Binds the port and reports SERVING. Resolves with the port bound (0 picks a free one). */
   async start(port: number, host = '0.0.0.0'): Promise<number> {
     const bound = await new Promise<number>((resolve, reject) => {
-      this.server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p)));
+      const { tls } = this.options;
+      const creds = tls ? ServerCredentials.createSsl(tls.ca, [{ cert_chain: tls.cert, private_key: tls.key }], true) : ServerCredentials.createInsecure();
+      this.server.bindAsync(`${host}:${port}`, creds, (err, p) => (err ? reject(err) : resolve(p)));
     });
     for (const name of ['', ...this.names]) this.health.setStatus(name, 'SERVING');
     return bound;

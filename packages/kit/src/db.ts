@@ -1,5 +1,12 @@
 import pg from 'pg';
 import type { Logger } from './logger';
+import type { TlsIdentity } from './tls';
+
+/** Secure mode: the role's generated password, and TLS verified against the stack's CA (host name included). */
+export interface DatabaseSecurity {
+  password?: string;
+  tls?: TlsIdentity;
+}
 
 export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
@@ -8,10 +15,23 @@ export type PoolClient = pg.PoolClient;
  * A connection pool that survives the database going away: idle clients that die emit an error
  * that would otherwise crash the process, and new queries reconnect once it is back.
  */
-export function createPool(connectionString: string, logger: Logger, max = 10): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 2000, idleTimeoutMillis: 10_000 });
+export function createPool(connectionString: string, logger: Logger, max = 10, security: DatabaseSecurity = {}): pg.Pool {
+  const pool = new pg.Pool({ ...connection(connectionString, security), max, connectionTimeoutMillis: 2000, idleTimeoutMillis: 10_000 });
   pool.on('error', (err) => logger.warn({ err: { message: err.message } }, 'idle database connection lost'));
   return pool;
+}
+
+/**
+ * The URL as it is, or in secure mode its parts with the password and TLS: pg lets the URL's
+ * (absent) password override a `password` given next to `connectionString`.
+ */
+function connection(connectionString: string, { password, tls }: DatabaseSecurity): pg.PoolConfig {
+  if (!tls) return { connectionString };
+  const url = new URL(connectionString);
+  return {
+    host: url.hostname, port: Number(url.port || 5432), user: decodeURIComponent(url.username), database: url.pathname.slice(1),
+    password, ssl: { ca: tls.ca, rejectUnauthorized: true },
+  };
 }
 
 /**

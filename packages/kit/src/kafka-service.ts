@@ -1,12 +1,13 @@
 import { topicsOf, type ServiceDescriptor } from '@hoptrace/contracts';
 import type { Kafka } from 'kafkajs';
 import { z } from 'zod';
-import { env } from './config';
+import { ConfigError, env } from './config';
 import { createPool, migrate, type Pool } from './db';
 import { EventConsumer, type EventConsumerOptions } from './event-consumer';
 import type { ReadinessCheck } from './http-app';
 import { createKafka, ManagedProducer, pingKafka, type TopicLayout } from './kafka';
 import type { ServiceParts, Startable } from './lifecycle';
+import { tlsIdentity, type TlsIdentity } from './tls';
 import { createLogger, type Logger } from './logger';
 
 const count = (fallback: number, what: string) => z.coerce.number().int().positive().default(fallback).describe(what);
@@ -35,13 +36,15 @@ export interface KafkaServiceResources {
 
 export async function openKafkaService(
   name: string,
-  config: { DATABASE_URL: string; LOG_LEVEL: string } & KafkaClientConfig,
+  config: { DATABASE_URL: string; LOG_LEVEL: string; DATABASE_PASSWORD_FILE?: string; KAFKA_PASSWORD_FILE?: string } & KafkaClientConfig & Parameters<typeof tlsIdentity>[0],
   migrations: string[],
 ): Promise<KafkaServiceResources> {
   const logger = createLogger(name, config.LOG_LEVEL);
-  const pool = createPool(config.DATABASE_URL, logger);
+  const tls: TlsIdentity | undefined = tlsIdentity(config);
+  const pool = createPool(config.DATABASE_URL, logger, undefined, { password: config.DATABASE_PASSWORD_FILE, tls });
   await migrate(pool, migrations);
-  const kafka = createKafka(name, config.KAFKA_BROKERS, logger);
+  if (tls && !config.KAFKA_PASSWORD_FILE) throw new ConfigError('invalid configuration:\n  set KAFKA_PASSWORD_FILE: secure mode authenticates to Kafka with SCRAM-SHA-512');
+  const kafka = createKafka(name, config.KAFKA_BROKERS, logger, tls && config.KAFKA_PASSWORD_FILE ? { tls, password: config.KAFKA_PASSWORD_FILE } : undefined);
   const topicLayout = { partitions: config.KAFKA_TOPIC_PARTITIONS, replicationFactor: config.KAFKA_TOPIC_REPLICATION_FACTOR, minInsyncReplicas: config.KAFKA_TOPIC_MIN_INSYNC_REPLICAS };
   return { logger, pool, kafka, producer: new ManagedProducer(kafka), topicLayout };
 }

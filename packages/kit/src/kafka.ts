@@ -2,17 +2,25 @@ import { Kafka, logLevel, Partitioners, type LogEntry, type Producer, type Produ
 import { setTimeout as sleep } from 'node:timers/promises';
 import { quietIdleKafkaQueues } from './kafkajs-idle-queue';
 import type { Logger } from './logger';
+import type { TlsIdentity } from './tls';
+
+/** Secure mode: TLS trusting only the stack's CA, and SCRAM-SHA-512 as the client (its user is its client id). */
+export interface KafkaSecurity {
+  tls: TlsIdentity;
+  password: string;
+}
 
 const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error', [logLevel.WARN]: 'warn', [logLevel.INFO]: 'info', [logLevel.DEBUG]: 'debug',
 };
 
 /** A kafkajs client whose logs go through pino (so they carry trace ids) at warn and above. */
-export function createKafka(clientId: string, brokers: string[], logger: Logger): Kafka {
+export function createKafka(clientId: string, brokers: string[], logger: Logger, security?: KafkaSecurity): Kafka {
   quietIdleKafkaQueues();
   return new Kafka({
     clientId,
     brokers,
+    ...(security ? { ssl: { ca: [security.tls.ca] }, sasl: { mechanism: 'scram-sha-512' as const, username: clientId, password: security.password } } : {}),
     logLevel: logLevel.WARN,
     connectionTimeout: 3000,
     requestTimeout: 10_000,

@@ -3,9 +3,10 @@ import { shutdownTelemetry } from '@hoptrace/telemetry';
 import type { Kafka } from 'kafkajs';
 import type Koa from 'koa';
 import { ConfigError } from './config';
-import { closeServer, listen } from './http-server';
+import { closeServer, listen, listenRedirect, type HttpTls } from './http-server';
 import { ensureTopics, keepTrying, type TopicLayout } from './kafka';
 import type { Logger } from './logger';
+import { presentIdentity } from './tls';
 
 /** Something with a start and a graceful stop: a Kafka consumer. */
 export interface Startable {
@@ -21,7 +22,15 @@ export interface Startable {
 export interface ServiceParts {
   logger: Logger;
   /** Served once everything else has started; the first to stop taking work. */
-  http: { app: Koa; port: number; details?: Record<string, unknown> };
+  http: {
+    app: Koa;
+    port: number;
+    details?: Record<string, unknown>;
+    /** Secure mode: served over HTTPS on `port`. */
+    tls?: HttpTls;
+    /** Secure mode: a plain port that redirects every request to `port` (the gateway's 8080). */
+    redirectFrom?: number;
+  };
   /**
    * A gRPC server (@hoptrace/grpc's GrpcServer: the kit knows only its start and stop), started
    * with HTTP and stopped with it, before anything it needs goes.
@@ -42,9 +51,11 @@ export interface ServiceParts {
 export class ServiceLifecycle {
   private stopping = false;
 
-  private constructor(readonly name: string, private readonly parts: ServiceParts, private readonly server: Server, private readonly consumersStarted: Promise<unknown>) {}
+  private constructor(readonly name: string, private readonly parts: ServiceParts, private readonly servers: Server[], private readonly consumersStarted: Promise<unknown>) {}
 
   static async start(name: string, parts: ServiceParts): Promise<ServiceLifecycle> {
+    // Secure mode: the certificate it serves with is also the one it calls other services with.
+    if (parts.http.tls) presentIdentity(parts.http.tls.identity);
     parts.relay?.start();
     let lifecycle: ServiceLifecycle | undefined;
     const { kafka } = parts;
@@ -53,9 +64,12 @@ export class ServiceLifecycle {
       for (const consumer of kafka.consumers) await consumer.start();
     }, parts.logger, () => lifecycle?.stopping ?? false) : Promise.resolve();
     if (parts.grpc) await parts.grpc.server.start(parts.grpc.port);
-    const server = await listen(parts.http.app, parts.http.port);
-    parts.logger.info({ port: parts.http.port, ...(parts.grpc ? { grpcPort: parts.grpc.port } : {}), ...parts.http.details }, `${name} listening`);
-    lifecycle = new ServiceLifecycle(name, parts, server, consumersStarted);
+    const { http } = parts;
+    const servers = [await listen(http.app, http.port, http.tls)];
+    if (http.redirectFrom !== undefined) servers.push(await listenRedirect(http.redirectFrom, http.port));
+    parts.logger.info({ port: http.port, ...(parts.grpc ? { grpcPort: parts.grpc.port } : {}),
+      ...(http.tls ? { tls: http.tls.clients, redirectFrom: http.redirectFrom } : {}), ...http.details }, `${name} listening`);
+    lifecycle = new ServiceLifecycle(name, parts, servers, consumersStarted);
     return lifecycle;
   }
 
@@ -64,7 +78,7 @@ export class ServiceLifecycle {
     this.stopping = true;
     const { kafka, relay, producer, pool } = this.parts;
     try {
-      await Promise.all([closeServer(this.server), this.parts.grpc?.server.stop()]);
+      await Promise.all([...this.servers.map(closeServer), this.parts.grpc?.server.stop()]);
       await this.consumersStarted;
       // In parallel: each waits out its fetch in flight (up to kafkajs' maxWaitTime, 5 s).
       await Promise.all((kafka?.consumers ?? []).map((consumer) => consumer.stop()));

@@ -67,7 +67,22 @@ function prometheusReaders(): PrometheusExporter[] | undefined {
 function bufferedTraceExporter(): BufferedSpanExporter | undefined {
   const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf';
   if ((env.OTEL_TRACES_EXPORTER ?? 'otlp') !== 'otlp' || protocol !== 'http/protobuf') return undefined;
-  return new BufferedSpanExporter(new OTLPTraceExporter());
+  const tls = otlpTlsFiles();
+  return new BufferedSpanExporter(new OTLPTraceExporter(tls ? { httpAgentOptions: tls } : undefined));
+}
+
+/**
+ * The specification's OTEL_EXPORTER_OTLP_[TRACES_]CERTIFICATE, _CLIENT_CERTIFICATE and _CLIENT_KEY
+ * (secure mode: trust the local CA, present the service's certificate). This SDK's HTTP exporter
+ * reads them for gRPC only, so the preload hands the files to its agent; unset, nothing changes.
+ */
+function otlpTlsFiles(): { ca?: Buffer; cert?: Buffer; key?: Buffer } | undefined {
+  const file = (name: string) => {
+    const path = env[`OTEL_EXPORTER_OTLP_TRACES_${name}`] || env[`OTEL_EXPORTER_OTLP_${name}`];
+    return path ? readFileSync(path) : undefined;
+  };
+  const [ca, cert, key] = [file('CERTIFICATE'), file('CLIENT_CERTIFICATE'), file('CLIENT_KEY')];
+  return ca || cert || key ? { ca, cert, key } : undefined;
 }
 
 /** The version of the service being started: its nearest package.json. */

@@ -1,6 +1,6 @@
 import { Services } from '@hoptrace/contracts';
 import { adminTokenVar } from '@hoptrace/faults';
-import { env, kafkaClientConfig, loadConfig } from '@hoptrace/kit';
+import { databaseSecretVars, env, kafkaClientConfig, kafkaSecretVars, loadConfig, tlsVars } from '@hoptrace/kit';
 import { z } from 'zod';
 
 export const FulfillmentConfig = z.object({
@@ -11,6 +11,9 @@ export const FulfillmentConfig = z.object({
   HTTP_TIMEOUT_MS: env.ms(2000, 'time budget of each call to inventory'),
   HOPTRACE_ADMIN_TOKEN: adminTokenVar(),
   LOG_LEVEL: env.logLevel(),
+  ...databaseSecretVars,
+  ...kafkaSecretVars,
+  ...tlsVars,
 });
 
 export const readConfig = () => loadConfig(FulfillmentConfig);

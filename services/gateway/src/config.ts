@@ -1,6 +1,6 @@
 import { Services } from '@hoptrace/contracts';
 import { adminTokenVar } from '@hoptrace/faults';
-import { env, loadConfig } from '@hoptrace/kit';
+import { env, loadConfig, tlsVars } from '@hoptrace/kit';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseRateLimit } from './rate-limit';
@@ -27,6 +27,9 @@ export const GatewayConfig = z.object({
   HTTP_TIMEOUT_MS: env.ms(2000, 'time budget of the other calls to services'),
   STOREFRONT_DIR: z.string().default(resolve(__dirname, '..', 'web', 'dist')).describe('folder of the built storefront'),
   LOG_LEVEL: env.logLevel(),
+  // Secure mode: the storefront, the API and the relay over HTTPS on HTTPS_PORT; PORT redirects there.
+  HTTPS_PORT: z.coerce.number().int().min(1).max(65535).optional().describe('secure mode: the HTTPS port (PORT then only redirects to it)'),
+  ...tlsVars,
 });
 
 export const readConfig = () => loadConfig(GatewayConfig);

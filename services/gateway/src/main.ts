@@ -1,7 +1,7 @@
 import { Services } from '@hoptrace/contracts';
 import { FaultAdmission, FaultRules } from '@hoptrace/faults';
 import { InventoryClient } from '@hoptrace/inventory/client';
-import { createLogger, runService } from '@hoptrace/kit';
+import { ConfigError, createLogger, runService, tlsIdentity } from '@hoptrace/kit';
 import { NotificationsClient } from '@hoptrace/notifications/client';
 import { OrdersClient } from '@hoptrace/orders/client';
 import { JaegerClient } from '@hoptrace/traces';
@@ -13,6 +13,8 @@ const SERVICE = Services.gateway;
 void runService(SERVICE, async () => {
   const config = readConfig();
   const logger = createLogger(SERVICE.name, config.LOG_LEVEL);
+  const identity = tlsIdentity(config);
+  if (identity && config.HTTPS_PORT === undefined) throw new ConfigError('invalid configuration:\n  set HTTPS_PORT: secure mode serves the gateway over HTTPS on it');
   const inventory = new InventoryClient(config.INVENTORY_URL, config.HTTP_TIMEOUT_MS);
   const faultRules = new FaultRules();
   faultRules.observe();
@@ -34,5 +36,9 @@ void runService(SERVICE, async () => {
     requestBudgetMs: config.ORDER_TIMEOUT_MS,
     readiness: [{ name: 'inventory', required: true, check: () => inventory.listProducts() }],
   });
-  return { logger, http: { app, port: config.PORT, details: { w3cHarness: config.HOPTRACE_W3C_HARNESS } } };
+  const details = { w3cHarness: config.HOPTRACE_W3C_HARNESS };
+  const http = identity && config.HTTPS_PORT !== undefined
+    ? { app, port: config.HTTPS_PORT, tls: { identity, clients: 'any' as const }, redirectFrom: config.PORT, details }
+    : { app, port: config.PORT, details };
+  return { logger, http };
 }).then((code) => process.exit(code));

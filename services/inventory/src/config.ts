@@ -1,6 +1,6 @@
 import { Services } from '@hoptrace/contracts';
 import { adminTokenVar } from '@hoptrace/faults';
-import { env, loadConfig } from '@hoptrace/kit';
+import { databaseSecretVars, env, loadConfig, tlsVars } from '@hoptrace/kit';
 import { z } from 'zod';
 
 export const InventoryConfig = z.object({
@@ -8,6 +8,8 @@ export const InventoryConfig = z.object({
   DATABASE_URL: env.url('postgres:// URL of the inventory database'),
   HOPTRACE_ADMIN_TOKEN: adminTokenVar(),
   LOG_LEVEL: env.logLevel(),
+  ...databaseSecretVars,
+  ...tlsVars,
 });
 
 export const readConfig = () => loadConfig(InventoryConfig);

@@ -1,6 +1,6 @@
 import { Services } from '@hoptrace/contracts';
 import { adminTokenVar } from '@hoptrace/faults';
-import { env, kafkaClientConfig, loadConfig } from '@hoptrace/kit';
+import { databaseSecretVars, env, kafkaClientConfig, kafkaSecretVars, loadConfig, tlsVars } from '@hoptrace/kit';
 import { z } from 'zod';
 
 export const NotificationsConfig = z.object({
@@ -9,6 +9,9 @@ export const NotificationsConfig = z.object({
   ...kafkaClientConfig,
   HOPTRACE_ADMIN_TOKEN: adminTokenVar(),
   LOG_LEVEL: env.logLevel(),
+  ...databaseSecretVars,
+  ...kafkaSecretVars,
+  ...tlsVars,
 });
 
 export const readConfig = () => loadConfig(NotificationsConfig);

@@ -1,6 +1,6 @@
 import { OrderShipped, Services } from '@hoptrace/contracts';
 import { consumerFaults, crashFaults, FAULT_MARKS_MIGRATION, FaultAdmission, faultMarksIn, httpFaultHooks, withPoisonFaults } from '@hoptrace/faults';
-import { jsonEvent, kafkaServiceParts, kafkaServiceReadiness, openKafkaService, runService, serviceConsumer } from '@hoptrace/kit';
+import { jsonEvent, kafkaServiceParts, kafkaServiceReadiness, mutualTls, openKafkaService, runService, serviceConsumer } from '@hoptrace/kit';
 import { trace } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
 import { buildApp } from './app';
@@ -29,7 +29,7 @@ void runService(SERVICE, async () => {
   });
   return {
     logger: r.logger,
-    http: { app: buildApp({ store, logger: r.logger, hooks: httpFaultHooks(SERVICE.name, admission), readiness: kafkaServiceReadiness(r, true) }), port: config.PORT },
+    http: { app: buildApp({ store, logger: r.logger, hooks: httpFaultHooks(SERVICE.name, admission), readiness: kafkaServiceReadiness(r, true) }), port: config.PORT, ...mutualTls(config) },
     ...kafkaServiceParts(SERVICE, r, [consumer]),
   };
 }).then((code) => process.exit(code));

@@ -1,6 +1,6 @@
 import { Services } from '@hoptrace/contracts';
 import { adminTokenVar } from '@hoptrace/faults';
-import { env, kafkaClientConfig, loadConfig } from '@hoptrace/kit';
+import { databaseSecretVars, env, kafkaClientConfig, kafkaSecretVars, loadConfig, tlsVars } from '@hoptrace/kit';
 import { z } from 'zod';
 
 export const OrdersConfig = z.object({
@@ -14,6 +14,9 @@ export const OrdersConfig = z.object({
   OUTBOX_IDLE_MS: env.ms(1000, 'how long the outbox relay waits for a row it was not told of'),
   HOPTRACE_ADMIN_TOKEN: adminTokenVar(),
   LOG_LEVEL: env.logLevel(),
+  ...databaseSecretVars,
+  ...kafkaSecretVars,
+  ...tlsVars,
 });
 
 export const readConfig = () => loadConfig(OrdersConfig);

@@ -1,7 +1,7 @@
 import { Services } from '@hoptrace/contracts';
 import { FaultAdmission, httpFaultHooks, isPerRequestFaultCode, withPoisonFaults } from '@hoptrace/faults';
 import { InventoryClient } from '@hoptrace/inventory/client';
-import { CircuitBreaker, DependencyUnavailable, kafkaServiceParts, kafkaServiceReadiness, openKafkaService, runService } from '@hoptrace/kit';
+import { CircuitBreaker, DependencyUnavailable, kafkaServiceParts, kafkaServiceReadiness, mutualTls, openKafkaService, runService, tlsIdentity } from '@hoptrace/kit';
 import { PaymentsClient } from '@hoptrace/payments/client';
 import { context, propagation } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
@@ -27,7 +27,7 @@ void runService(SERVICE, async () => {
   // change what other requests see. Global faults and real failures count.
   const payments = new PaymentsClient(config.PAYMENTS_GRPC_ADDRESS, config.HTTP_TIMEOUT_MS, new CircuitBreaker(Services.payments.name, {
     isFailure: (err) => err instanceof DependencyUnavailable && !isPerRequestFaultCode(err.upstreamCode),
-  }));
+  }), tlsIdentity(config));
   const consumerDeps = { kafka: r.kafka, producer: r.producer, store, logger, metrics, admission };
   const relay = new OutboxRelay(store, withPoisonFaults(SERVICE.name, r.producer, admission), logger, config.OUTBOX_IDLE_MS);
   const app = buildApp({
@@ -53,7 +53,7 @@ void runService(SERVICE, async () => {
   });
   return {
     logger,
-    http: { app, port: config.PORT },
+    http: { app, port: config.PORT, ...mutualTls(config) },
     // Orders are taken while Kafka is down (the outbox keeps them): consumers start in the background.
     ...kafkaServiceParts(SERVICE, r, [
       progressConsumer(consumerDeps),

@@ -1,7 +1,7 @@
 import { Services, type Charge, type PaymentInput } from '@hoptrace/contracts';
 import { ChargeStatus, Payments, type Charge as ChargeMessage } from '@hoptrace/contracts/payments-v1';
 import { GrpcClient, type ServiceMethods } from '@hoptrace/grpc';
-import { NotFound, type CircuitBreaker } from '@hoptrace/kit';
+import { NotFound, type CircuitBreaker, type TlsIdentity } from '@hoptrace/kit';
 
 /** The service this client reaches, as errors and spans name it. */
 const DEPENDENCY = Services.payments.name;
@@ -22,8 +22,8 @@ function toCharge(message: ChargeMessage | undefined): Charge {
 export class PaymentsClient {
   private readonly grpc: GrpcClient<ServiceMethods<typeof Payments>>;
 
-  constructor(address: string, timeoutMs: number, private readonly breaker?: CircuitBreaker) {
-    this.grpc = new GrpcClient(DEPENDENCY, Payments, address, timeoutMs);
+  constructor(address: string, timeoutMs: number, private readonly breaker?: CircuitBreaker, tls?: TlsIdentity) {
+    this.grpc = new GrpcClient(DEPENDENCY, Payments, address, timeoutMs, tls);
   }
 
   /**

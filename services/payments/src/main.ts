@@ -1,7 +1,7 @@
 import { Services } from '@hoptrace/contracts';
 import { FaultAdmission, grpcFaultMiddleware, httpFaultHooks } from '@hoptrace/faults';
 import { GrpcServer } from '@hoptrace/grpc';
-import { createLogger, runService } from '@hoptrace/kit';
+import { createLogger, mutualTls, runService, tlsIdentity } from '@hoptrace/kit';
 import { paymentsService } from './api';
 import { buildApp } from './app';
 import { readConfig } from './config';
@@ -13,10 +13,11 @@ void runService(SERVICE, async () => {
   const config = readConfig();
   const logger = createLogger(SERVICE.name, config.LOG_LEVEL);
   const admission = new FaultAdmission(config.HOPTRACE_ADMIN_TOKEN);
-  const grpc = new GrpcServer({ services: [paymentsService(new Ledger())], middleware: grpcFaultMiddleware(SERVICE.name, admission), logger });
+  // Secure mode: mutual TLS on the gRPC port too (a client certificate of the local CA required).
+  const grpc = new GrpcServer({ services: [paymentsService(new Ledger())], middleware: grpcFaultMiddleware(SERVICE.name, admission), logger, tls: tlsIdentity(config) });
   return {
     logger,
-    http: { app: buildApp({ logger, hooks: httpFaultHooks(SERVICE.name, admission) }), port: config.PORT },
+    http: { app: buildApp({ logger, hooks: httpFaultHooks(SERVICE.name, admission) }), port: config.PORT, ...mutualTls(config) },
     grpc: { server: grpc, port: config.GRPC_PORT },
   };
 }).then((code) => process.exit(code));

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { AddressMap } from '../addresses';
 import type { ComposeService } from '../compose';
+import type { PkiPaths } from '../../../../packages/pki/src/index';
 import type { Paths } from '../paths';
 import type { DebianNeed } from '../provision/debian';
 import type { Driver } from '../supervisor';
@@ -9,6 +10,8 @@ export interface NativeContext {
   paths: Paths;
   addresses: AddressMap;
   service: ComposeService;
+  /** Secure mode: the local CA and the identities it issued (.hoptrace/data/pki). */
+  pki?: PkiPaths;
   /** Services of the file that do not run (their profile is not active). */
   inactive: string[];
 }
@@ -39,14 +42,33 @@ export function requireHostPath(ctx: NativeContext, containerPath: string): stri
   return path;
 }
 
-/** The process environment compose gives the container, with addresses mapped to native ones. */
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Paths on the service's volumes inside a value (secure mode's certificates: a whole value, or
+ * inside one, as in Kafka's `${dir:/etc/hoptrace/pki:kafka.key}`) become their native paths.
+ */
+export function nativeValue(ctx: NativeContext, value: string): string {
+  let out = value;
+  for (const mount of [...ctx.service.mounts].sort((a, b) => b.target.length - a.target.length)) {
+    const base = mount.named ? join(ctx.paths.state, 'data', mount.source) : mount.source;
+    out = out.replace(new RegExp(`(^|[^\\w./-])${escapeRegExp(mount.target)}(?=$|[/:"';,])`, 'g'), (_m, lead: string) => `${lead}${base}`);
+  }
+  return out;
+}
+
+/**
+ * The process environment compose gives the container, with addresses mapped to native ones, and
+ * paths on its volumes to where those volumes are natively.
+ */
 export function nativeEnv(ctx: NativeContext, extra: Record<string, string> = {}): Record<string, string> {
   const base: Record<string, string> = {};
   for (const key of ['PATH', 'HOME', 'LANG', 'TZ', 'TMPDIR']) {
     const value = process.env[key];
     if (value !== undefined) base[key] = value;
   }
-  return { ...base, ...ctx.addresses.mapEnvironment(ctx.service.environment, ctx.service.name), ...extra };
+  const mapped = Object.entries(ctx.addresses.mapEnvironment(ctx.service.environment, ctx.service.name)).map(([k, v]) => [k, nativeValue(ctx, v)]);
+  return { ...base, ...Object.fromEntries(mapped), ...extra };
 }
 
 /** The URL a compose healthcheck fetches, as seen from the host. */

@@ -1,5 +1,6 @@
 import type { AddressMap } from '../addresses';
 import type { ComposeService } from '../compose';
+import type { PkiPaths } from '../../../../packages/pki/src/index';
 import type { Paths } from '../paths';
 import type { NativeComponent, NativeContext } from './context';
 import { createJaeger } from './jaeger';
@@ -25,7 +26,7 @@ export interface Plan {
 }
 
 /** What the runner does with each compose service: run it natively, or name it as compose-only. */
-export function planNative(order: ComposeService[], paths: Paths, addresses: AddressMap, all: ComposeService[] = order): Plan {
+export function planNative(order: ComposeService[], paths: Paths, addresses: AddressMap, all: ComposeService[] = order, pki?: PkiPaths): Plan {
   const plan: Plan = { components: [], composeOnly: [] };
   const active = new Set(order.map((s) => s.name));
   const inactive = all.map((s) => s.name).filter((n) => !active.has(n));
@@ -39,7 +40,7 @@ export function planNative(order: ComposeService[], paths: Paths, addresses: Add
     if (!factory) {
       throw new Error(`services.${service.name} in docker-compose.yml needs x-native.kind: one of ${[...NATIVE_KINDS, COMPOSE_ONLY].join(', ')}`);
     }
-    plan.components.push(factory({ paths, addresses, service, inactive }));
+    plan.components.push(factory({ paths, addresses, service, inactive, pki }));
   }
   return plan;
 }

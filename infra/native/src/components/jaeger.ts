@@ -14,7 +14,9 @@ export function createJaeger(ctx: NativeContext): NativeComponent {
   const binary = join(ctx.paths.cache, 'jaeger', version, 'jaeger');
   const health = healthUrl(ctx);
   if (!health) throw new Error(`services.${ctx.service.name}.healthcheck must fetch an http:// URL`);
-  const api = `http://${ctx.addresses.host}:${ctx.addresses.port(ctx.service.name, 16686)}`;
+  // Secure mode serves the query API and OTLP over TLS (infra/jaeger/secure.yaml).
+  const scheme = ctx.pki ? 'https' : 'http';
+  const api = `${scheme}://${ctx.addresses.host}:${ctx.addresses.port(ctx.service.name, 16686)}`;
   // Trace storage: a folder of the state directory natively (compose keeps it in the container).
   const badgerDir = join(ctx.paths.state, 'data', 'jaeger');
   // Set once provisioned; without it Jaeger serves the placeholder page its Go module embeds.
@@ -45,7 +47,7 @@ export function createJaeger(ctx: NativeContext): NativeComponent {
         uiAssets
           ? { label: 'Jaeger UI', url: `${api}/search` }
           : { label: 'Jaeger (placeholder page, no UI)', url: `${api}/api/services` },
-        { label: 'OTLP/HTTP traces', url: `http://${ctx.addresses.host}:${ctx.addresses.port(ctx.service.name, 4318)}/v1/traces` },
+        { label: 'OTLP/HTTP traces', url: `${scheme}://${ctx.addresses.host}:${ctx.addresses.port(ctx.service.name, 4318)}/v1/traces` },
       ];
     },
     async prepare() {

@@ -1,4 +1,6 @@
 import { runCommand } from '../provision/command';
+import type { Dispatcher } from 'undici';
+import { adminDispatcher } from '../secure/client';
 import { httpOk } from '../wait';
 import { type NativeComponent, type NativeContext, grpcHealthCommand, healthUrl, nativeEnv } from './context';
 
@@ -9,7 +11,10 @@ import { type NativeComponent, type NativeContext, grpcHealthCommand, healthUrl,
 export function createNodeService(ctx: NativeContext): NativeComponent {
   const health = healthUrl(ctx);
   const grpcHealth = grpcHealthCommand(ctx);
-  if (!health && !grpcHealth) throw new Error(`services.${ctx.service.name}.healthcheck must fetch an http:// URL or check a grpc:// target`);
+  if (!health && !grpcHealth) throw new Error(`services.${ctx.service.name}.healthcheck must fetch an http:// or https:// URL or check a grpc:// target`);
+  // Secure mode's HTTP health check speaks mutual TLS as the compose one does, as hoptrace-admin.
+  let dispatcher: Dispatcher | undefined;
+  const probeInit = () => (health?.startsWith('https:') && ctx.pki ? { dispatcher: (dispatcher ??= adminDispatcher(ctx.pki)) } as RequestInit : {});
   const [command, ...args] = ctx.service.command;
   if (!command) throw new Error(`services.${ctx.service.name}.command must say how to start it`);
   // PORT and OTEL_EXPORTER_PROMETHEUS_PORT are the ports it listens on (a test holds compose to
@@ -26,15 +31,16 @@ export function createNodeService(ctx: NativeContext): NativeComponent {
     readyTimeoutMs: 60_000,
     // `x-native.label` names what the service's first published port serves, e.g. the storefront.
     urls: typeof ctx.service.native?.label === 'string' && ctx.service.ports[0]
-      ? [{ label: ctx.service.native.label, url: `http://${ctx.addresses.host}:${ctx.service.ports[0].host}/` }] : [],
+      ? [{ label: ctx.service.native.label, url: health?.startsWith('https:') ? `https://${ctx.addresses.host}:${new URL(health).port}/` : `http://${ctx.addresses.host}:${ctx.service.ports[0].host}/` }] : [],
     async prepare() {},
     // `node` is the runner's own binary, the pinned Node (node-runtime.ts), not whichever `node` PATH finds.
     launch: () => ({ command: command === 'node' ? process.execPath : command, args, env: nativeEnv(ctx, { NODE_ENV: 'production', ...listening('PORT'), ...listening('OTEL_EXPORTER_PROMETHEUS_PORT') }), cwd: ctx.paths.root, stopTimeoutMs: 20_000 }),
     ready: async () => {
-      if (health) return httpOk(health);
+      if (health) return httpOk(health, 2000, probeInit());
       const [probe, ...probeArgs] = grpcHealth!;
-      // The compose healthcheck's own command (`node packages/grpc/dist/health-probe.js grpc://…`), run by the pinned Node.
-      await runCommand(probe === 'node' ? process.execPath : probe!, probeArgs, { cwd: ctx.paths.root });
+      // The compose healthcheck's own command (`node packages/grpc/dist/health-probe.js grpc://…`), run by the
+      // pinned Node with the service's environment (in secure mode it presents the service's certificate).
+      await runCommand(probe === 'node' ? process.execPath : probe!, probeArgs, { cwd: ctx.paths.root, env: nativeEnv(ctx) });
       return true;
     },
   };

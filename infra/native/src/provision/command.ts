@@ -7,6 +7,8 @@ export interface RunOptions {
   /** Printed every 20 s while the command runs, so a long first-run download never looks hung. */
   label?: string;
   input?: string;
+  /** The arguments hold secrets (secure mode's SCRAM passwords): a failure names the command only. */
+  secretArgs?: boolean;
 }
 
 /** Runs a command to completion; on failure the error carries the tail of its output. */
@@ -33,7 +35,7 @@ export function runCommand(command: string, args: string[], options: RunOptions 
     child.once('close', (code) => {
       clearInterval(heartbeat);
       if (code === 0) resolve(output);
-      else reject(new Error(`${command} ${args.join(' ')} failed (exit ${code}):\n${output.split('\n').slice(-25).join('\n')}`));
+      else reject(new Error(`${command} ${options.secretArgs ? '(arguments not shown: they hold secrets)' : args.join(' ')} failed (exit ${code}):\n${output.split('\n').slice(-25).join('\n')}`));
     });
   });
 }

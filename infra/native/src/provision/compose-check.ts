@@ -45,10 +45,11 @@ export interface ComposeGoReport {
 /**
  * Loads the project in `dir` with compose-go in an empty environment: once with the default
  * profiles, once with every profile, once per `<profile>.env` as its --env-file. The process gets
- * no environment at all either.
+ * no environment at all either. `files`, when given, are loaded and merged in order
+ * (`docker compose -f … -f …`) instead of the default file.
  */
-export function loadWithComposeGo(binary: string, dir: string): ComposeGoReport[] {
-  const run = spawnSync(binary, ['-project-directory', dir], { env: {}, encoding: 'utf8' });
+export function loadWithComposeGo(binary: string, dir: string, files: string[] = []): ComposeGoReport[] {
+  const run = spawnSync(binary, ['-project-directory', dir, ...files.flatMap((f) => ['-f', f])], { env: {}, encoding: 'utf8' });
   if (run.error) throw run.error;
   const reports = run.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as ComposeGoReport);
   if (reports.length === 0) throw new Error(`compose-check printed no report (exit ${run.status}): ${run.stderr}`);
