@@ -106,11 +106,16 @@ export function jsonBody(limit = DEFAULT_BODY_LIMIT): Koa.Middleware {
   };
 }
 
-/** Runs the rest of the request within the time budget its caller had left (and ours, at the edge). */
+/**
+ * Runs the rest of the request within its time budget: inside the stack, what its caller had left
+ * (the header); at the edge (`edgeBudgetMs`, the gateway), the edge's own. A stranger's header is
+ * not a caller's budget: honoured, `x-hoptrace-budget-ms: 3` made every order a 503 (found by the
+ * header fuzzer).
+ */
 export function requestBudget(edgeBudgetMs?: number): Koa.Middleware {
   return (ctx: Context, next: Next) => {
-    const budgets = [parseBudget(ctx.get(BUDGET_HEADER)), edgeBudgetMs].filter((b): b is number => b !== undefined);
-    return budgets.length ? runWithDeadline(Date.now() + Math.min(...budgets), next) : next();
+    const budget = edgeBudgetMs ?? parseBudget(ctx.get(BUDGET_HEADER));
+    return budget !== undefined ? runWithDeadline(Date.now() + budget, next) : next();
   };
 }
 

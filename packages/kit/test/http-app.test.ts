@@ -5,6 +5,7 @@ import { connect, type AddressInfo } from 'node:net';
 import pino from 'pino';
 import { ErrorBody } from '@hoptrace/contracts';
 import { Conflict } from '../src/errors';
+import { remainingBudget } from '../src/deadline';
 import { createHttpApp, type ReadinessCheck } from '../src/http-app';
 import { createAppServer, HTTP_LIMITS } from '../src/http-server';
 
@@ -171,4 +172,28 @@ test('a header block over the limit is a 431 in the JSON error shape, not a bare
   } finally {
     await close(server);
   }
+});
+
+test('at the edge the request budget is the edge\'s own, whatever budget header a client sends; inside, the caller\'s', async () => {
+  const budgets = async (requestBudgetMs: number | undefined, header: string) => {
+    const app = createHttpApp({
+      logger: pino({ level: 'silent' }),
+      readiness: [],
+      bodyLimitBytes: 1024,
+      requestBudgetMs,
+      routes: (router) => { router.get('/budget', (ctx) => { ctx.body = { left: remainingBudget() }; }); },
+    });
+    const edge = createServer(app.callback());
+    await new Promise<void>((resolve) => edge.listen(0, '127.0.0.1', resolve));
+    try {
+      const res = await fetch(`http://127.0.0.1:${(edge.address() as AddressInfo).port}/budget`, { headers: { 'x-hoptrace-budget-ms': header } });
+      return ((await res.json()) as { left?: number }).left;
+    } finally {
+      await close(edge);
+    }
+  };
+  const atEdge = await budgets(5000, '3');
+  assert.ok(atEdge !== undefined && atEdge > 4000, `a stranger's 3 ms budget shortened the edge's 5 s one: ${atEdge} ms left`);
+  const inside = await budgets(undefined, '300');
+  assert.ok(inside !== undefined && inside <= 300 && inside > 200, `inside the stack the caller's budget applies: ${inside} ms left`);
 });
