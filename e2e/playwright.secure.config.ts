@@ -19,13 +19,19 @@ import { gatewayUrl, pki } from './support/stack';
  * certutil (libnss3-tools) and a profile of our own. A certificate from any other issuer still fails.
  */
 if (!pki) throw new Error('e2e/playwright.secure.config.ts runs against a stack started with npm start -- --secure');
-const caSpki = createHash('sha256').update(new X509Certificate(readFileSync(pki.ca)).publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
+const caSpki = createHash('sha256')
+  .update(new X509Certificate(readFileSync(pki.ca)).publicKey.export({ type: 'spki', format: 'der' }))
+  .digest('base64');
 const launch = base.use?.launchOptions ?? {};
 
 export default defineConfig({
   ...base,
   testDir: __dirname,
-  reporter: [['list'], ['html', { outputFolder: `${PLAYWRIGHT_HTML_REPORT}-secure`, open: 'never' }], ['json', { outputFile: PLAYWRIGHT_JSON_REPORT }]],
+  reporter: [
+    ['list'],
+    ['html', { outputFolder: `${PLAYWRIGHT_HTML_REPORT}-secure`, open: 'never' }],
+    ['json', { outputFile: PLAYWRIGHT_JSON_REPORT }],
+  ],
   outputDir: join(__dirname, 'test-results-secure'),
   use: {
     ...base.use,

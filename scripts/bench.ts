@@ -49,24 +49,36 @@ const SMOKE: typeof FULL = {
 };
 
 const log = (line: string) => console.log(`[bench] ${line}`);
-const uptime = () => execFileSync('uptime', { encoding: 'utf8' }).trim().replace(/^.*load average:\s*/, 'load average ');
+const uptime = () =>
+  execFileSync('uptime', { encoding: 'utf8' })
+    .trim()
+    .replace(/^.*load average:\s*/, 'load average ');
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { smoke: { type: 'boolean', default: false }, out: { type: 'string' }, env: { type: 'string', multiple: true, default: [] } } });
+  const { values } = parseArgs({
+    options: { smoke: { type: 'boolean', default: false }, out: { type: 'string' }, env: { type: 'string', multiple: true, default: [] } },
+  });
   const env = envFromFlags(values.env!);
   const smoke = values.smoke!;
   const plan = smoke ? SMOKE : FULL;
   const paths = resolvePaths();
   const socket = controlSocket(paths);
-  await callControl<Status[]>(socket, 'GET', '/status', 5_000)
-    .catch(() => { throw new Error('the native stack is not running: start it with `npm start`, then run `npm run bench`'); });
+  await callControl<Status[]>(socket, 'GET', '/status', 5_000).catch(() => {
+    throw new Error('the native stack is not running: start it with `npm start`, then run `npm run bench`');
+  });
   const { all, services, profiles } = loadRunningProject(paths);
   const addresses = new AddressMap(all);
   const apps = services.filter((s) => s.native?.kind === 'node');
   const access: StackAccess = {
-    socket, env, gatewayUrl, jaegerUrl: jaegerQueryUrl, adminToken: adminToken(),
+    socket,
+    env,
+    gatewayUrl,
+    jaegerUrl: jaegerQueryUrl,
+    adminToken: adminToken(),
     collectorMetricsUrl: `http://${hostPort('jaeger', 8888)}/metrics`,
-    serviceMetricsUrls: apps.map((s) => `http://${addresses.host}:${addresses.port(s.name, Number(s.environment.OTEL_EXPORTER_PROMETHEUS_PORT))}/metrics`),
+    serviceMetricsUrls: apps.map(
+      (s) => `http://${addresses.host}:${addresses.port(s.name, Number(s.environment.OTEL_EXPORTER_PROMETHEUS_PORT))}/metrics`,
+    ),
   };
 
   const began = performance.now();
@@ -83,21 +95,29 @@ async function main(): Promise<void> {
     }
   } finally {
     // Leave the stack as compose configures it, whatever happened.
-    await restartApps({ ...access, env: {} }, 'traced').then(() => log('app services restarted traced (as configured)'), (err: Error) => log(`could not restart the app services: ${err.message}`));
+    await restartApps({ ...access, env: {} }, 'traced').then(
+      () => log('app services restarted traced (as configured)'),
+      (err: Error) => log(`could not restart the app services: ${err.message}`),
+    );
   }
-  log(`micro-endpoint: inventory GET /products, ${plan.micro.concurrency} clients, ${plan.micro.pairs} pairs of ${plan.micro.roundMs / 1000} s rounds`);
+  log(
+    `micro-endpoint: inventory GET /products, ${plan.micro.concurrency} clients, ${plan.micro.pairs} pairs of ${plan.micro.roundMs / 1000} s rounds`,
+  );
   micro = await microBenchmark(paths.root, services, addresses, plan.micro, env);
 
   const ready = join(paths.state, 'ready.json');
   const date = new Date().toISOString().slice(0, 10);
   const summary = summarize({
-    date, smoke, plan,
+    date,
+    smoke,
+    plan,
     machine: { cores: availableParallelism(), node: process.versions.node, loadBefore, loadAfter: uptime() },
     durationMs: performance.now() - began,
     env,
     profiles,
     startToAllReadyMs: existsSync(ready) ? (JSON.parse(readFileSync(ready, 'utf8')) as { startMs: number }).startMs : undefined,
-    rounds, micro,
+    rounds,
+    micro,
   });
   const table = markdown(summary);
   const out = values.out ?? (smoke ? join(paths.state, 'bench-results') : join(paths.root, 'bench', 'results'));
@@ -106,7 +126,11 @@ async function main(): Promise<void> {
   writeFileSync(join(out, `${date}.md`), table);
   if (!smoke && !values.out) showInReadme(join(paths.root, 'README.md'), table, `bench/results/${date}.md`);
   console.log(`\n${table}`);
-  console.log(summary.targets.map((t) => `${t.met ? '✓' : '✗'} ${t.figure}: ${Number.isFinite(t.value) ? t.value.toFixed(3) : t.value} (target ${t.target})`).join('\n'));
+  console.log(
+    summary.targets
+      .map((t) => `${t.met ? '✓' : '✗'} ${t.figure}: ${Number.isFinite(t.value) ? t.value.toFixed(3) : t.value} (target ${t.target})`)
+      .join('\n'),
+  );
   log(`wrote ${join(out, `${date}.json`)} and .md in ${((performance.now() - began) / 1000).toFixed(0)} s`);
   if (!summary.invariants.ok) process.exitCode = 1;
 }

@@ -15,18 +15,26 @@ async function main(): Promise<number> {
   const paths = resolvePaths();
   const statuses = await callControl<Status[]>(controlSocket(paths), 'GET', '/status', 2000).catch(() => undefined);
   if (!statuses) {
-    console.error('npm run e2e: no native stack is running here. Start one with `npm start` (in another terminal), wait for "Ctrl-C stops everything", then run this again.');
+    console.error(
+      'npm run e2e: no native stack is running here. Start one with `npm start` (in another terminal), wait for "Ctrl-C stops everything", then run this again.',
+    );
     return 2;
   }
   const notReady = statuses.filter((s) => s.state !== 'ready');
-  if (notReady.length) console.warn(`npm run e2e: not ready: ${notReady.map((s) => `${s.name} (${s.state})`).join(', ')}; the scenarios that need them will fail`);
+  if (notReady.length)
+    console.warn(
+      `npm run e2e: not ready: ${notReady.map((s) => `${s.name} (${s.state})`).join(', ')}; the scenarios that need them will fail`,
+    );
   const args = ['playwright', 'test', '-c', 'e2e/playwright.config.ts', ...process.argv.slice(2)];
   const { status } = spawnSync('npx', args, { cwd: paths.root, stdio: 'inherit' });
   console.log(`\nHTML report: npx playwright show-report ${relative(paths.root, PLAYWRIGHT_HTML_REPORT)}`);
   return status ?? 1;
 }
 
-main().then((code) => process.exit(code), (err: unknown) => {
-  console.error(err instanceof Error ? err.stack : err);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.stack : err);
+    process.exit(1);
+  },
+);

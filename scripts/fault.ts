@@ -21,8 +21,10 @@ async function call(method: string, rules?: FaultRuleInput[]): Promise<FaultRule
     method,
     headers: { authorization: `Bearer ${readAdminToken(resolvePaths())}`, ...(rules ? { 'content-type': 'application/json' } : {}) },
     body: rules ? JSON.stringify({ rules }) : undefined,
-  }).catch((err: Error) => { throw new Error(`the gateway at ${gateway} is unreachable (${err.message}); is the stack running?`); });
-  const body = await res.json() as { error?: { message: string; fields?: Record<string, string> } };
+  }).catch((err: Error) => {
+    throw new Error(`the gateway at ${gateway} is unreachable (${err.message}); is the stack running?`);
+  });
+  const body = (await res.json()) as { error?: { message: string; fields?: Record<string, string> } };
   if (!res.ok) throw new Error(`${res.status}: ${body.error?.message}${body.error?.fields ? ` ${JSON.stringify(body.error.fields)}` : ''}`);
   return FaultRules.parse(body);
 }
@@ -30,7 +32,9 @@ async function call(method: string, rules?: FaultRuleInput[]): Promise<FaultRule
 function print({ rules }: FaultRules): void {
   if (!rules.length) return console.log('no global fault rules');
   for (const r of rules) {
-    console.log(`${r.id}  ${r.service.padEnd(13)} ${r.kind}${r.param !== undefined ? `:${r.param}` : ''}  rate ${r.rate}${r.route ? `  route ${r.route}` : ''}`);
+    console.log(
+      `${r.id}  ${r.service.padEnd(13)} ${r.kind}${r.param !== undefined ? `:${r.param}` : ''}  rate ${r.rate}${r.route ? `  route ${r.route}` : ''}`,
+    );
   }
 }
 
@@ -42,8 +46,11 @@ async function main(): Promise<void> {
   if (command === 'add' && service && spec) {
     const [kind, param] = spec.split(':');
     const rule = {
-      service, kind, ...(param !== undefined ? { param: Number(param) } : {}),
-      ...(values.rate !== undefined ? { rate: Number(values.rate) } : {}), ...(values.route ? { route: values.route } : {}),
+      service,
+      kind,
+      ...(param !== undefined ? { param: Number(param) } : {}),
+      ...(values.rate !== undefined ? { rate: Number(values.rate) } : {}),
+      ...(values.route ? { route: values.route } : {}),
     } as FaultRuleInput;
     const current = (await call('GET')).rules.map(({ id: _id, ...r }) => r);
     return print(await call('PUT', [...current, rule]));

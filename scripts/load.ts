@@ -27,17 +27,27 @@ function positive(name: string, text: string | undefined): number {
 }
 
 function duration(name: string, text: string): number {
-  try { return parseDurationMs(text); } catch { throw new UsageError(`--${name} wants a duration like 500ms, 60s or 2m, not "${text}"`); }
+  try {
+    return parseDurationMs(text);
+  } catch {
+    throw new UsageError(`--${name} wants a duration like 500ms, 60s or 2m, not "${text}"`);
+  }
 }
 
 function modelFrom(values: Record<string, string | boolean | string[] | undefined>): LoadModel {
   const durationMs = typeof values.duration === 'string' ? duration('duration', values.duration) : undefined;
   if (values.rate !== undefined) {
-    if (values.orders !== undefined || values.concurrency !== undefined) throw new UsageError('--rate (open model) goes without --orders and --concurrency (closed model)');
+    if (values.orders !== undefined || values.concurrency !== undefined)
+      throw new UsageError('--rate (open model) goes without --orders and --concurrency (closed model)');
     const arrivals = String(values.arrivals ?? 'uniform');
     if (arrivals !== 'uniform' && arrivals !== 'poisson') throw new UsageError(`--arrivals is uniform or poisson, not "${arrivals}"`);
-    return { kind: 'open', ratePerSecond: positive('rate', String(values.rate)), durationMs: durationMs ?? 60_000, arrivals,
-      maxInFlight: positive('max-in-flight', String(values['max-in-flight'] ?? '2000')) };
+    return {
+      kind: 'open',
+      ratePerSecond: positive('rate', String(values.rate)),
+      durationMs: durationMs ?? 60_000,
+      arrivals,
+      maxInFlight: positive('max-in-flight', String(values['max-in-flight'] ?? '2000')),
+    };
   }
   const concurrency = positive('concurrency', String(values.concurrency ?? '8'));
   const orders = values.orders !== undefined ? positive('orders', String(values.orders)) : durationMs === undefined ? 200 : undefined;
@@ -48,10 +58,17 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     strict: true,
     options: {
-      rate: { type: 'string' }, duration: { type: 'string' }, arrivals: { type: 'string' }, 'max-in-flight': { type: 'string' },
-      orders: { type: 'string' }, concurrency: { type: 'string' },
-      mix: { type: 'string', default: 'order=1' }, fault: { type: 'string', multiple: true, default: [] },
-      'no-span-check': { type: 'boolean', default: false }, settle: { type: 'string', default: '120s' }, json: { type: 'string' },
+      rate: { type: 'string' },
+      duration: { type: 'string' },
+      arrivals: { type: 'string' },
+      'max-in-flight': { type: 'string' },
+      orders: { type: 'string' },
+      concurrency: { type: 'string' },
+      mix: { type: 'string', default: 'order=1' },
+      fault: { type: 'string', multiple: true, default: [] },
+      'no-span-check': { type: 'boolean', default: false },
+      settle: { type: 'string', default: '120s' },
+      json: { type: 'string' },
     },
   });
   let model: LoadModel;
@@ -63,10 +80,19 @@ async function main(): Promise<void> {
     console.error((err as Error).message);
     process.exit(2);
   }
-  console.log(`load on ${gatewayUrl}: ${describeModel(model)}, mix ${values.mix}${options.faults.length ? `, faults ${values.fault!.join(' ')}` : ''}`);
+  console.log(
+    `load on ${gatewayUrl}: ${describeModel(model)}, mix ${values.mix}${options.faults.length ? `, faults ${values.fault!.join(' ')}` : ''}`,
+  );
   const report = await runLoad({
-    gatewayUrl, jaegerUrl: jaegerQueryUrl, adminToken: adminToken(), model, mix: options.mix, faults: options.faults,
-    checkSpans: !values['no-span-check'], settleTimeoutMs: options.settleMs, progress: (line) => console.log(`[load] ${line}`),
+    gatewayUrl,
+    jaegerUrl: jaegerQueryUrl,
+    adminToken: adminToken(),
+    model,
+    mix: options.mix,
+    faults: options.faults,
+    checkSpans: !values['no-span-check'],
+    settleTimeoutMs: options.settleMs,
+    progress: (line) => console.log(`[load] ${line}`),
   });
   console.log(formatReport(report));
   const paths = resolvePaths();

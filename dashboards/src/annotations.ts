@@ -13,12 +13,14 @@ export function activeFaultsAnnotation(): AnnotationQueryBuilder {
     .datasource(prometheus)
     .enable(true)
     .iconColor('red')
-    .target(new DataqueryBuilder()
-      .refId('Anno')
-      .datasource(prometheus)
-      .expr('max by (service, kind, scope) (hoptrace_faults_active{deployment_environment_name="$environment"}) > 0')
-      // Grafana's default annotation step is 60 s, longer than a fault a test injects.
-      .interval('15s'))
+    .target(
+      new DataqueryBuilder()
+        .refId('Anno')
+        .datasource(prometheus)
+        .expr('max by (service, kind, scope) (hoptrace_faults_active{deployment_environment_name="$environment"}) > 0')
+        // Grafana's default annotation step is 60 s, longer than a fault a test injects.
+        .interval('15s'),
+    )
     .titleFormat('fault: {{kind}} in {{service}}')
     .textFormat('{{kind}} injected into {{service}} {{scope}}')
     .tagKeys('service,kind');

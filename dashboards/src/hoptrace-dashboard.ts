@@ -30,7 +30,9 @@ export function hoptraceDashboard(options: DashboardOptions): DashboardBuilder {
 /** Builds and numbers the panels in order: stable ids keep panel links and the generated diff stable. */
 export function finish(builder: DashboardBuilder): Dashboard {
   const dashboard = builder.build();
-  (dashboard.panels ?? []).forEach((panel, i) => { panel.id = i + 1; });
+  (dashboard.panels ?? []).forEach((panel, i) => {
+    panel.id = i + 1;
+  });
   // The SDK defaults every annotation to placement "inControlsMenu", which tucks its on/off toggle
   // into a drop-down; the fault toggle belongs in sight, above the panels (Grafana's default).
   for (const annotation of dashboard.annotations?.list ?? []) delete annotation.placement;

@@ -4,8 +4,15 @@
  * as sentences naming the dashboard and panel.
  */
 
-export interface DatasourceJson { type?: string; uid?: string }
-export interface TargetJson { refId?: string; expr?: string; datasource?: DatasourceJson }
+export interface DatasourceJson {
+  type?: string;
+  uid?: string;
+}
+export interface TargetJson {
+  refId?: string;
+  expr?: string;
+  datasource?: DatasourceJson;
+}
 export interface PanelJson {
   id?: number;
   type?: string;
@@ -16,8 +23,17 @@ export interface PanelJson {
   fieldConfig?: { defaults?: { unit?: string } };
   panels?: PanelJson[];
 }
-export interface VariableJson { name: string; query?: unknown; datasource?: DatasourceJson }
-export interface AnnotationJson { name?: string; datasource?: DatasourceJson; target?: TargetJson; builtIn?: number }
+export interface VariableJson {
+  name: string;
+  query?: unknown;
+  datasource?: DatasourceJson;
+}
+export interface AnnotationJson {
+  name?: string;
+  datasource?: DatasourceJson;
+  target?: TargetJson;
+  builtIn?: number;
+}
 export interface DashboardJson {
   uid?: string;
   title?: string;
@@ -27,8 +43,21 @@ export interface DashboardJson {
 }
 
 /** Variables Grafana defines itself (https://grafana.com/docs/grafana/latest/dashboards/variables/add-template-variables/#global-variables). */
-const GLOBAL_VARIABLES = new Set(['__rate_interval', '__interval', '__interval_ms', '__range', '__range_s', '__range_ms',
-  '__from', '__to', '__dashboard', '__org', '__user', '__name', '__timezone']);
+const GLOBAL_VARIABLES = new Set([
+  '__rate_interval',
+  '__interval',
+  '__interval_ms',
+  '__range',
+  '__range_s',
+  '__range_ms',
+  '__from',
+  '__to',
+  '__dashboard',
+  '__org',
+  '__user',
+  '__name',
+  '__timezone',
+]);
 const COUNTER = /_(total|bucket|count|sum)$/;
 /** Parentheses after these hold label names, not expressions. */
 const LABEL_LISTS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right']);
@@ -36,19 +65,21 @@ const COUNTER_FUNCTIONS = new Set(['rate', 'increase']);
 
 /** Panels in dashboard order, including those inside collapsed rows; rows themselves are layout, not panels. */
 export function panelsOf(dashboard: DashboardJson): PanelJson[] {
-  return (dashboard.panels ?? []).flatMap((p) => (p.type === 'row' ? p.panels ?? [] : [p]));
+  return (dashboard.panels ?? []).flatMap((p) => (p.type === 'row' ? (p.panels ?? []) : [p]));
 }
 
 /** `$name`, `${name}`, `${name:format}` and `[[name]]` references in a query, by name. */
 export function variablesUsed(text: string): string[] {
-  const names = [...text.matchAll(/\$(\w+)|\$\{(\w+)(?::[^}]*)?\}|\[\[(\w+)(?::[^\]]*)?\]\]/g)]
-    .map((m) => m[1] ?? m[2] ?? m[3] ?? '');
+  const names = [...text.matchAll(/\$(\w+)|\$\{(\w+)(?::[^}]*)?\}|\[\[(\w+)(?::[^\]]*)?\]\]/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
   return [...new Set(names)];
 }
 
 /** The expression with string literals, label matchers and range selectors blanked out. */
 function skeleton(expr: string): string {
-  return expr.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, '""').replace(/\{[^}]*\}/g, '').replace(/\[[^\]]*\]/g, '[]');
+  return expr
+    .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, '""')
+    .replace(/\{[^}]*\}/g, '')
+    .replace(/\[[^\]]*\]/g, '[]');
 }
 
 /** Range selectors and subquery windows other than `[$__rate_interval]`. */

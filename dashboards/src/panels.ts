@@ -1,4 +1,13 @@
-import { LegendDisplayMode, LegendPlacement, SortOrder, StackingMode, TooltipDisplayMode, StackingConfigBuilder, VizLegendOptionsBuilder, VizTooltipOptionsBuilder } from '@grafana/grafana-foundation-sdk/common';
+import {
+  LegendDisplayMode,
+  LegendPlacement,
+  SortOrder,
+  StackingMode,
+  TooltipDisplayMode,
+  StackingConfigBuilder,
+  VizLegendOptionsBuilder,
+  VizTooltipOptionsBuilder,
+} from '@grafana/grafana-foundation-sdk/common';
 import { DataqueryBuilder, QueryEditorMode } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
 import { prometheus } from './datasources';
@@ -45,11 +54,13 @@ export function timeseries(options: TimeseriesOptions): PanelBuilder {
     .span(options.width ?? 12)
     .height(options.height ?? 8)
     .fillOpacity(10)
-    .legend(new VizLegendOptionsBuilder()
-      .showLegend(true)
-      .displayMode(LegendDisplayMode.Table)
-      .placement(LegendPlacement.Bottom)
-      .calcs(['mean', 'max']))
+    .legend(
+      new VizLegendOptionsBuilder()
+        .showLegend(true)
+        .displayMode(LegendDisplayMode.Table)
+        .placement(LegendPlacement.Bottom)
+        .calcs(['mean', 'max']),
+    )
     .tooltip(new VizTooltipOptionsBuilder().mode(TooltipDisplayMode.Multi).sort(SortOrder.Descending));
   if (options.min !== undefined) panel.min(options.min);
   if (options.max !== undefined) panel.max(options.max);

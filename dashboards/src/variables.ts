@@ -21,20 +21,22 @@ export function environmentVariable(): QueryVariableBuilder {
 /** `source` is a series selector whose `service_name` values are offered, e.g. `target_info`. */
 export function serviceVariable(source: string): QueryVariableBuilder {
   const query = `label_values(${source}{deployment_environment_name="$environment"}, service_name)`;
-  return new QueryVariableBuilder('service')
-    .label('Service')
-    .description('service.name of the services to show')
-    .datasource(prometheus)
-    .query(query)
-    .definition(query)
-    .refresh(VariableRefresh.OnTimeRangeChanged)
-    .sort(VariableSort.AlphabeticalAsc)
-    .multi(true)
-    .includeAll(true)
-    // `.*` instead of Grafana's default alternation of every value: it also matches services
-    // that appeared after the variable was last refreshed.
-    .allValue('.*')
-    .current({ selected: true, text: ['All'], value: ['$__all'] });
+  return (
+    new QueryVariableBuilder('service')
+      .label('Service')
+      .description('service.name of the services to show')
+      .datasource(prometheus)
+      .query(query)
+      .definition(query)
+      .refresh(VariableRefresh.OnTimeRangeChanged)
+      .sort(VariableSort.AlphabeticalAsc)
+      .multi(true)
+      .includeAll(true)
+      // `.*` instead of Grafana's default alternation of every value: it also matches services
+      // that appeared after the variable was last refreshed.
+      .allValue('.*')
+      .current({ selected: true, text: ['All'], value: ['$__all'] })
+  );
 }
 
 /** The label matchers every query starts with, so both variables filter every panel. */

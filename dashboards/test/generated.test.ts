@@ -7,13 +7,15 @@ import { countersOutsideRate, lintDashboard, type DashboardJson } from '../src/l
 
 const REGENERATE = 'run `npm run dashboards` (tsx dashboards/src/generate.ts) and commit dashboards/generated';
 const generated = (): DashboardJson[] =>
-  readdirSync(generatedDir).filter((f) => f.endsWith('.json'))
+  readdirSync(generatedDir)
+    .filter((f) => f.endsWith('.json'))
     .map((f) => JSON.parse(readFileSync(join(generatedDir, f), 'utf8')) as DashboardJson);
 
 test('the committed dashboards/generated files equal what the TypeScript dashboards generate', () => {
   const expected = renderAll();
-  const stale = [...expected].filter(([name, text]) =>
-    !existsSync(join(generatedDir, name)) || readFileSync(join(generatedDir, name), 'utf8') !== text);
+  const stale = [...expected].filter(
+    ([name, text]) => !existsSync(join(generatedDir, name)) || readFileSync(join(generatedDir, name), 'utf8') !== text,
+  );
   const extra = readdirSync(generatedDir).filter((f) => f.endsWith('.json') && !expected.has(f));
   const problems = [...stale.map(([name]) => `${name} is stale or missing`), ...extra.map((name) => `${name} is produced by no dashboard`)];
   assert.deepEqual(problems, [], `dashboards/generated is out of date (${problems.join('; ')}): ${REGENERATE}`);
@@ -27,7 +29,11 @@ test('every generated dashboard passes the structural rules', () => {
 
 test('every generated dashboard has the environment and service variables and the hoptrace tag', () => {
   for (const d of generated() as (DashboardJson & { tags?: string[] })[]) {
-    assert.deepEqual(d.templating?.list?.map((v) => v.name), ['environment', 'service'], `${d.uid} variables`);
+    assert.deepEqual(
+      d.templating?.list?.map((v) => v.name),
+      ['environment', 'service'],
+      `${d.uid} variables`,
+    );
     assert.ok(d.tags?.includes('hoptrace'), `${d.uid} is tagged hoptrace`);
   }
 });
@@ -35,12 +41,19 @@ test('every generated dashboard has the environment and service variables and th
 /* Each rule fires on a small bad example: a lint that never fires proves nothing. */
 const ds = { type: 'prometheus', uid: 'prometheus' };
 const goodPanel = {
-  type: 'timeseries', title: 'Requests', description: 'requests per second', datasource: ds,
+  type: 'timeseries',
+  title: 'Requests',
+  description: 'requests per second',
+  datasource: ds,
   fieldConfig: { defaults: { unit: 'reqps' } },
   targets: [{ refId: 'A', datasource: ds, expr: 'sum(rate(http_total{service_name=~"$service"}[$__rate_interval]))' }],
 };
-const dashboardWith = (panel: object, extra: Partial<DashboardJson> = {}): DashboardJson =>
-  ({ uid: 'bad', panels: [panel], templating: { list: [{ name: 'service' }] }, ...extra });
+const dashboardWith = (panel: object, extra: Partial<DashboardJson> = {}): DashboardJson => ({
+  uid: 'bad',
+  panels: [panel],
+  templating: { list: [{ name: 'service' }] },
+  ...extra,
+});
 const problemsOf = (panel: object, extra?: Partial<DashboardJson>) => lintDashboard(dashboardWith(panel, extra)).join('\n');
 
 test('the rules accept a well-formed panel', () => {
@@ -60,7 +73,10 @@ test('a panel without targets, or a target without datasource, is reported', () 
 });
 
 test('panels inside a collapsed row are checked too', () => {
-  assert.match(problemsOf({ type: 'row', title: 'Row', panels: [{ ...goodPanel, description: '' }] }), /panel "Requests" has no description/);
+  assert.match(
+    problemsOf({ type: 'row', title: 'Row', panels: [{ ...goodPanel, description: '' }] }),
+    /panel "Requests" has no description/,
+  );
 });
 
 test('a rate window other than $__rate_interval is reported', () => {
@@ -77,7 +93,10 @@ test('a counter outside rate() or increase() is reported', () => {
 });
 
 test('counters inside rate(), increase() and histogram_quantile over rate() are accepted', () => {
-  assert.deepEqual(countersOutsideRate('histogram_quantile(0.9, sum by (le, job_count) (rate(x_bucket{a="b_total"}[$__rate_interval])))'), []);
+  assert.deepEqual(
+    countersOutsideRate('histogram_quantile(0.9, sum by (le, job_count) (rate(x_bucket{a="b_total"}[$__rate_interval])))'),
+    [],
+  );
   assert.deepEqual(countersOutsideRate('sum(increase(x_total[$__rate_interval])) by (y_sum) / sum(rate(x_count[$__rate_interval]))'), []);
 });
 

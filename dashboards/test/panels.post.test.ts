@@ -23,15 +23,21 @@ const STEP = 15;
  */
 const BUILTINS: Record<string, string> = { __rate_interval: '20s', __interval: `${STEP}s`, __interval_ms: String(STEP * 1000) };
 
-const dashboards = readdirSync(generatedDir).filter((f) => f.endsWith('.json')).sort()
+const dashboards = readdirSync(generatedDir)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
   .map((f) => JSON.parse(readFileSync(join(generatedDir, f), 'utf8')) as DashboardJson & { title: string });
 
-interface PromResponse<T> { status: string; data: T; error?: string }
+interface PromResponse<T> {
+  status: string;
+  data: T;
+  error?: string;
+}
 type Matrix = { resultType: string; result: { metric: Record<string, string>; values: [number, string][] }[] };
 
 async function prometheus<T>(path: string, params: Record<string, string>): Promise<T> {
   const response = await fetch(`${PROMETHEUS_URL}${path}`, { method: 'POST', body: new URLSearchParams(params) });
-  const body = await response.json().catch(() => undefined) as PromResponse<T> | undefined;
+  const body = (await response.json().catch(() => undefined)) as PromResponse<T> | undefined;
   if (!response.ok || body?.status !== 'success') throw new Error(body?.error ?? `HTTP ${response.status}`);
   return body.data;
 }
@@ -50,7 +56,7 @@ async function labelValues(query: string, values: Record<string, string>): Promi
   if (!match) throw new Error(`not a label_values(selector, label) query: ${query}`);
   const params = new URLSearchParams({ 'match[]': match[1]!, start: String(start), end: String(end) });
   const response = await fetch(`${PROMETHEUS_URL}/api/v1/label/${match[2]}/values?${params}`);
-  const body = await response.json().catch(() => undefined) as PromResponse<string[]> | undefined;
+  const body = (await response.json().catch(() => undefined)) as PromResponse<string[]> | undefined;
   if (!response.ok || body?.status !== 'success') throw new Error(body?.error ?? `HTTP ${response.status}`);
   return body.data;
 }
@@ -70,14 +76,17 @@ async function resolveVariables(dashboard: DashboardJson, failures: string[]): P
     });
     if (found.length === 0) failures.push(`${dashboard.title}: variable ${v.name} finds no values (${String(v.query)})`);
     const preferred = process.env.HOPTRACE_ENVIRONMENT ?? 'local';
-    values[v.name] = v.includeAll ? v.allValue ?? '.*' : found.includes(preferred) ? preferred : found[0] ?? preferred;
+    values[v.name] = v.includeAll ? (v.allValue ?? '.*') : found.includes(preferred) ? preferred : (found[0] ?? preferred);
   }
   return values;
 }
 
 /** One clear failure instead of one per query when Prometheus is not there at all. */
 async function assertPrometheusUp(): Promise<void> {
-  const ready = await fetch(`${PROMETHEUS_URL}/-/ready`).then((r) => r.ok, () => false);
+  const ready = await fetch(`${PROMETHEUS_URL}/-/ready`).then(
+    (r) => r.ok,
+    () => false,
+  );
   assert.ok(ready, `Prometheus is not ready at ${PROMETHEUS_URL} (set PROMETHEUS_URL, or start the stack with npm start)`);
 }
 

@@ -25,18 +25,38 @@ const forged = (kind: string, services: readonly string[] = SERVICE_NAMES) =>
   [...services.map((s) => `hoptrace.fault.${s}=${kind}`), FORGED_SIG].join(',');
 const SLOW_MS = 2500;
 
-interface Sent { what: string; traceId: string; traced: boolean }
+interface Sent {
+  what: string;
+  traceId: string;
+  traced: boolean;
+}
 
 /** One request as a stranger: no token, from a loopback address of its own (never rate limited). */
-async function send(service: ServiceName, method: string, path: string, baggage: string, body?: unknown, extra: Record<string, string> = {}): Promise<Sent & { status: number; ms: number }> {
+async function send(
+  service: ServiceName,
+  method: string,
+  path: string,
+  baggage: string,
+  body?: unknown,
+  extra: Record<string, string> = {},
+): Promise<Sent & { status: number; ms: number }> {
   const traceId = randomBytes(16).toString('hex');
   const what = `${method} ${service}${path} [${baggage.split(',')[0]}]`;
   const withBody = body !== undefined && method !== 'GET' && method !== 'HEAD';
   try {
     const res = await rawRequest({
-      host: addressOf(service), port: portOf(service), method, path, localAddress: strangerAddress(), timeoutMs: 8000,
-      headers: [['traceparent', `00-${traceId}-${randomBytes(8).toString('hex')}-01`], ['baggage', baggage],
-        ...(withBody ? [['content-type', 'application/json'] as [string, string]] : []), ...Object.entries(extra)],
+      host: addressOf(service),
+      port: portOf(service),
+      method,
+      path,
+      localAddress: strangerAddress(),
+      timeoutMs: 8000,
+      headers: [
+        ['traceparent', `00-${traceId}-${randomBytes(8).toString('hex')}-01`],
+        ['baggage', baggage],
+        ...(withBody ? [['content-type', 'application/json'] as [string, string]] : []),
+        ...Object.entries(extra),
+      ],
       body: withBody ? JSON.stringify(body) : undefined,
     });
     return { what, traceId, traced: !isUntraced(path), status: res.status, ms: res.ms };
@@ -58,16 +78,28 @@ async function assertNoFaultInTraces(sent: Sent[]): Promise<void> {
     for (const [id, s] of [...pending]) {
       const trace = await fetchTrace(id);
       if (!trace) continue;
-      assert.deepEqual(injectedFaults(trace).map((f) => `${f.target}:${f.kind}`), [], `${s.what}: fault.injected in trace ${id}`);
-      for (const span of trace.spans) assert.ok(!JSON.stringify(span.attributes).includes('hoptrace.fault.sig'), `${s.what}: the signature shows on span ${span.name}`);
+      assert.deepEqual(
+        injectedFaults(trace).map((f) => `${f.target}:${f.kind}`),
+        [],
+        `${s.what}: fault.injected in trace ${id}`,
+      );
+      for (const span of trace.spans)
+        assert.ok(!JSON.stringify(span.attributes).includes('hoptrace.fault.sig'), `${s.what}: the signature shows on span ${span.name}`);
       pending.delete(id);
     }
     if (pending.size) await sleep(1000);
   }
-  assert.equal(pending.size, 0, `traces never reached Jaeger: ${[...pending.values()].slice(0, 5).map((s) => s.what).join('; ')}`);
+  assert.equal(
+    pending.size,
+    0,
+    `traces never reached Jaeger: ${[...pending.values()]
+      .slice(0, 5)
+      .map((s) => s.what)
+      .join('; ')}`,
+  );
 }
 
-test('every gateway route and path, every method, every fault kind: a stranger\'s fault baggage has no effect and never travels on', async () => {
+test("every gateway route and path, every method, every fault kind: a stranger's fault baggage has no effect and never travels on", async () => {
   const before = await pids();
   const order = orderRequest({ email: clientParentEmail('walk') });
   const paths = [...new Set([...routesOf('gateway', randomUUID()).map((r) => r.path), ...GATEWAY_EXTRA_PATHS(randomUUID())])];
@@ -90,7 +122,9 @@ test('every gateway route and path, every method, every fault kind: a stranger\'
       }
     }
   }
-  console.log(`# gateway walk: ${sent.length} requests over ${paths.length} paths x ${HTTP_METHODS.length} methods x ${KINDS.length} kinds`);
+  console.log(
+    `# gateway walk: ${sent.length} requests over ${paths.length} paths x ${HTTP_METHODS.length} methods x ${KINDS.length} kinds`,
+  );
   assert.equal(placed.length, KINDS.length, 'one order per fault kind');
   for (const id of placed) {
     const done = await waitForOrder(id, ['completed', 'failed'], 60_000);
@@ -119,8 +153,14 @@ test('straight at each service port: forged fault entries, with or without a for
         for (const method of methods.filter((m) => m !== 'HEAD')) {
           for (const baggage of [forged(kind, [service]), forged(kind, [service]).replace(`,${FORGED_SIG}`, '')]) {
             const body = BODIES[path.replace(/\/[0-9a-f-]{36}.*$/, '')] ?? {};
-            const res = await send(service, method, path.includes('?') ? path : path === '/notifications' ? `${path}?orderId=${randomUUID()}` : path, baggage, body,
-              { 'idempotency-key': randomUUID() });
+            const res = await send(
+              service,
+              method,
+              path.includes('?') ? path : path === '/notifications' ? `${path}?orderId=${randomUUID()}` : path,
+              baggage,
+              body,
+              { 'idempotency-key': randomUUID() },
+            );
             assert.ok(res.status < 500, `${res.what}: answered ${res.status}`);
             assert.ok(res.ms < SLOW_MS, `${res.what}: took ${Math.round(res.ms)} ms`);
             sent.push(res);
@@ -136,13 +176,21 @@ test('straight at each service port: forged fault entries, with or without a for
 
 /** A request for each of payments' gRPC methods, as a stranger might send it: valid, so that only a fault could fail it. */
 const GRPC_REQUESTS: Record<string, () => unknown> = {
-  Charge: () => { const id = randomUUID(); return { idempotency_key: id, order_id: id, amount_cents: 100, card: { card_number: APPROVED_CARD.cardNumber, expiry: APPROVED_CARD.expiry, cvc: APPROVED_CARD.cvc } }; },
+  Charge: () => {
+    const id = randomUUID();
+    return {
+      idempotency_key: id,
+      order_id: id,
+      amount_cents: 100,
+      card: { card_number: APPROVED_CARD.cardNumber, expiry: APPROVED_CARD.expiry, cvc: APPROVED_CARD.cvc },
+    };
+  },
   RefundCharge: () => ({ charge_id: randomUUID() }),
   RefundOrder: () => ({ order_id: randomUUID() }),
   GetCharge: () => ({ charge_id: randomUUID() }),
 };
 
-test('straight at payments\' gRPC port (grpcurl): forged fault metadata on every method, with or without a forged signature, has no effect', async () => {
+test("straight at payments' gRPC port (grpcurl): forged fault metadata on every method, with or without a forged signature, has no effect", async () => {
   const before = await pids();
   const sent: Sent[] = [];
   for (const kind of KINDS) {
@@ -151,8 +199,12 @@ test('straight at payments\' gRPC port (grpcurl): forged fault metadata on every
         const traceId = randomBytes(16).toString('hex');
         const what = `${method.name} [${baggage.split(',')[0]}]`;
         const res = await grpcurl([`${PAYMENTS_SERVICE}/${method.name}`], {
-          data: GRPC_REQUESTS[method.name]!(), maxTimeS: 8,
-          headers: [['traceparent', `00-${traceId}-${randomBytes(8).toString('hex')}-01`], ['baggage', baggage]],
+          data: GRPC_REQUESTS[method.name]!(),
+          maxTimeS: 8,
+          headers: [
+            ['traceparent', `00-${traceId}-${randomBytes(8).toString('hex')}-01`],
+            ['baggage', baggage],
+          ],
         });
         assert.ok(res.code >= 0 && !SERVER_FAILURES.has(res.code), `${what}: status ${res.code} ${res.stdout}${res.stderr}`);
         assert.ok(res.ms < SLOW_MS, `${what}: took ${Math.round(res.ms)} ms`);
@@ -180,7 +232,10 @@ test('Kafka messages produced straight to the topics with forged fault baggage a
   const producedHere = new Set<string>();
   try {
     for (const kind of KINDS) {
-      for (const [topic, event] of [[Topics.orderPlaced, placedEvent!], [Topics.orderShipped, shippedEvent!]] as const) {
+      for (const [topic, event] of [
+        [Topics.orderPlaced, placedEvent!],
+        [Topics.orderShipped, shippedEvent!],
+      ] as const) {
         const traceId = randomBytes(16).toString('hex');
         const traceparent = `00-${traceId}-${randomBytes(8).toString('hex')}-01`;
         producedHere.add(traceparent);
@@ -200,7 +255,10 @@ test('Kafka messages produced straight to the topics with forged fault baggage a
     for (const m of await readTopic(topic, [orderId])) {
       assert.doesNotThrow(() => JSON.parse(m.value), `${topic} for ${orderId} is not poisoned`);
       if (producedHere.has(m.headers.traceparent ?? '')) continue;
-      assert.ok(!(m.headers.baggage ?? '').includes('hoptrace.fault'), `${topic} message at ${m.partition}/${m.offset} carries fault entries on: ${m.headers.baggage}`);
+      assert.ok(
+        !(m.headers.baggage ?? '').includes('hoptrace.fault'),
+        `${topic} message at ${m.partition}/${m.offset} carries fault entries on: ${m.headers.baggage}`,
+      );
     }
   }
   assert.equal((await waitForOrder(orderId, ['completed', 'failed'])).status, 'completed');

@@ -33,7 +33,11 @@ async function tracesOf(service: string, startUs: number, endUs: number, seen: S
     await tracesOf(service, mid, endUs, seen, out);
     return;
   }
-  for (const t of found) if (!seen.has(t.traceID)) { seen.add(t.traceID); out.push(t); }
+  for (const t of found)
+    if (!seen.has(t.traceID)) {
+      seen.add(t.traceID);
+      out.push(t);
+    }
 }
 
 test('no span of the run holds a card number, a CVC, an email or the admin token', { timeout: 300_000 }, async (t) => {

@@ -5,7 +5,11 @@ import { api, DECLINED_CARD, orderRequest, products, waitForOrder } from '../sup
 import { chargeIdOf, outboxOf, reservationsOf, shipmentCount } from '../support/data';
 
 test('an order placed through the gateway travels every hop to completed', async () => {
-  const res = await api<CreatedOrder>('POST', '/api/orders', orderRequest({ email: 'grace@example.com', items: [{ sku: 'TEE-SPAN', quantity: 2 }] }));
+  const res = await api<CreatedOrder>(
+    'POST',
+    '/api/orders',
+    orderRequest({ email: 'grace@example.com', items: [{ sku: 'TEE-SPAN', quantity: 2 }] }),
+  );
   assert.equal(res.status, 201, JSON.stringify(res.body));
   assert.equal(res.body.status, 'paid');
   assert.match(res.body.traceId, /^[0-9a-f]{32}$/);
@@ -13,7 +17,10 @@ test('an order placed through the gateway travels every hop to completed', async
 
   const order = await waitForOrder(res.body.id, ['completed', 'failed']);
   assert.equal(order.status, 'completed', order.failureReason);
-  assert.deepEqual(order.events.map((e) => e.type), ['placed', 'paid', 'shipped', 'completed']);
+  assert.deepEqual(
+    order.events.map((e) => e.type),
+    ['placed', 'paid', 'shipped', 'completed'],
+  );
   assert.deepEqual(order.items, [{ sku: 'TEE-SPAN', quantity: 2, priceCents: 2400 }]);
   assert.equal(order.totalCents, 4800);
 
@@ -27,7 +34,11 @@ test('an order placed through the gateway travels every hop to completed', async
 
 test('a declined card fails the order with 402, releases the stock and publishes nothing', async () => {
   const before = (await products()).get('CAP-KAFKA')!.stock;
-  const res = await api<ErrorBody>('POST', '/api/orders', orderRequest({ items: [{ sku: 'CAP-KAFKA', quantity: 3 }], payment: DECLINED_CARD }));
+  const res = await api<ErrorBody>(
+    'POST',
+    '/api/orders',
+    orderRequest({ items: [{ sku: 'CAP-KAFKA', quantity: 3 }], payment: DECLINED_CARD }),
+  );
   assert.equal(res.status, 402);
   assert.equal(res.body.error.code, 'card_declined');
   assert.ok(res.body.orderId, 'the error names the order it created');
@@ -59,7 +70,12 @@ test('bad input is a 400 or 422 naming the field, never a 500', async () => {
     { name: 'quantity 100', body: orderRequest({ items: [{ sku: 'MUG-01', quantity: 100 }] }), status: 422, field: 'items.0.quantity' },
     { name: 'unknown sku', body: orderRequest({ items: [{ sku: 'NOT-SOLD', quantity: 1 }] }), status: 422, field: 'items.0.sku' },
     { name: 'bad email', body: orderRequest({ email: 'not-an-email' }), status: 422, field: 'email' },
-    { name: 'card with letters', body: orderRequest({ payment: { cardNumber: '4242abcd42424242', expiry: '12/30', cvc: '123' } }), status: 422, field: 'payment.cardNumber' },
+    {
+      name: 'card with letters',
+      body: orderRequest({ payment: { cardNumber: '4242abcd42424242', expiry: '12/30', cvc: '123' } }),
+      status: 422,
+      field: 'payment.cardNumber',
+    },
     { name: 'unknown field', body: { ...orderRequest(), coupon: 'FREE' }, status: 422, field: '' },
   ];
   for (const c of cases) {

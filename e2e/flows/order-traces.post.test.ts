@@ -15,7 +15,13 @@ test('every order placed during the test run has one whole, clean trace', async 
   const rows = placed.filter((o) => o.domain !== CLIENT_PARENT_DOMAIN);
   t.diagnostic(`${placed.length - rows.length} orders placed under a client's own traceparent left out`);
   assert.ok(rows.length > 0, 'the tests placed orders');
-  t.diagnostic(`${rows.length} orders: ${Object.entries(rows.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {})).map(([s, n]) => `${n} ${s}`).join(', ')}`);
+  t.diagnostic(
+    `${rows.length} orders: ${Object.entries(
+      rows.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {}),
+    )
+      .map(([s, n]) => `${n} ${s}`)
+      .join(', ')}`,
+  );
   const { findings } = await auditTraces([...new Set(rows.map((r) => r.traceId))], 90_000);
   assert.deepEqual(findings, [], describeFindings(findings));
 });

@@ -15,7 +15,11 @@ import { databaseUrl, query } from '../support/stack';
 const DB = 'outbox_claim_test';
 const logger = pino({ level: 'silent' });
 const pools: Pool[] = [];
-const pool = () => { const p = createPool(databaseUrl(DB), logger); pools.push(p); return p; };
+const pool = () => {
+  const p = createPool(databaseUrl(DB), logger);
+  pools.push(p);
+  return p;
+};
 
 before(async () => {
   await query('postgres', `DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
@@ -31,8 +35,12 @@ after(async () => {
 
 async function write(from: number, to: number): Promise<void> {
   for (let n = from; n <= to; n++) {
-    await query(DB, 'INSERT INTO outbox (event_id, topic, message_key, payload, headers) VALUES (gen_random_uuid(), $1, $2, $3, $4)',
-      ['orders.placed', `order-${n}`, JSON.stringify({ n }), '{}']);
+    await query(DB, 'INSERT INTO outbox (event_id, topic, message_key, payload, headers) VALUES (gen_random_uuid(), $1, $2, $3, $4)', [
+      'orders.placed',
+      `order-${n}`,
+      JSON.stringify({ n }),
+      '{}',
+    ]);
   }
 }
 
@@ -67,19 +75,31 @@ test('two relays on one outbox, both polling while rows are written: every row s
   await write(1, 120);
   await until('every row sent', async () => (await unsent()) === 0);
   await Promise.all(relays.map((r) => r.stop()));
-  assert.deepEqual(log.map((l) => l.n), Array.from({ length: 120 }, (_, i) => i + 1), 'once each, in id order');
+  assert.deepEqual(
+    log.map((l) => l.n),
+    Array.from({ length: 120 }, (_, i) => i + 1),
+    'once each, in id order',
+  );
   assert.deepEqual([...new Set(log.map((l) => l.by))].sort(), ['a', 'b'], 'both relays sent some');
 });
 
 test('while one relay holds the outbox, the other waits, and gives up after its wait without sending', async () => {
   await write(121, 122);
   let release!: () => void;
-  const held = new Promise<void>((resolve) => { release = resolve; });
-  const holder = new OrdersStore(pool()).claimOutbox(10, 1000, async (rows) => { await held; return { sent: rows.map((r) => r.id) }; });
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const holder = new OrdersStore(pool()).claimOutbox(10, 1000, async (rows) => {
+    await held;
+    return { sent: rows.map((r) => r.id) };
+  });
   await new Promise((resolve) => setTimeout(resolve, 200));
   let saw = -1;
   const started = Date.now();
-  const other = await new OrdersStore(pool()).claimOutbox(10, 300, async (rows) => { saw = rows.length; return { sent: [] }; });
+  const other = await new OrdersStore(pool()).claimOutbox(10, 300, async (rows) => {
+    saw = rows.length;
+    return { sent: [] };
+  });
   assert.equal(other, undefined, 'no pass while the lock is held');
   assert.equal(saw, -1, 'and no rows read');
   assert.ok(Date.now() - started >= 250, 'it waited for the lock');
@@ -94,13 +114,24 @@ test('a relay whose session dies mid-send marks nothing; the other sends those r
   // The victim sends 123; while 124 is in flight its session is terminated, as when its process
   // is killed (the connection closes). Its send then fails, so the test process lets go of it.
   let fail!: (err: Error) => void;
-  const inFlight = new Promise<never>((_, reject) => { fail = reject; });
-  const victim = new OutboxRelay(new OrdersStore(pool()), recorder(log, 'victim', (n) => (n === 124 ? inFlight : undefined)), logger, 1000);
+  const inFlight = new Promise<never>((_, reject) => {
+    fail = reject;
+  });
+  const victim = new OutboxRelay(
+    new OrdersStore(pool()),
+    recorder(log, 'victim', (n) => (n === 124 ? inFlight : undefined)),
+    logger,
+    1000,
+  );
   const pass = victim.relayOnce();
   await until('123 sent', () => log.length === 1);
-  const [terminated] = await query<{ n: number }>('postgres', `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
-    WHERE datname = $1 AND state LIKE 'idle in transaction%'`, [DB]);
-  assert.equal(terminated!.n, 1, 'the victim\'s session, in its pass');
+  const [terminated] = await query<{ n: number }>(
+    'postgres',
+    `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
+    WHERE datname = $1 AND state LIKE 'idle in transaction%'`,
+    [DB],
+  );
+  assert.equal(terminated!.n, 1, "the victim's session, in its pass");
   assert.equal(await unsent(), 4, 'the killed pass marked nothing');
   const survivor = new OutboxRelay(new OrdersStore(pool()), recorder(log, 'survivor'), logger, 5000);
   assert.equal(await survivor.relayOnce(), 4, 'the lock was released with the session');

@@ -13,14 +13,17 @@ import { fetchTrace } from '../support/traces';
  */
 const card = (c: typeof APPROVED_CARD) => ({ card_number: c.cardNumber, expiry: c.expiry, cvc: c.cvc });
 
-test('grpcurl lists payments\' services by reflection and describes hoptrace.payments.v1.Payments', async () => {
+test("grpcurl lists payments' services by reflection and describes hoptrace.payments.v1.Payments", async () => {
   const list = await grpcurl(['list']);
   assert.equal(list.exit, 0, list.stderr);
   assert.deepEqual(list.stdout.trim().split('\n').sort(), ['grpc.health.v1.Health', PAYMENTS_SERVICE]);
   const methods = await grpcurl(['list', PAYMENTS_SERVICE]);
   assert.deepEqual(methods.stdout.trim().split('\n').sort(), Payments.methods.map((m) => `${PAYMENTS_SERVICE}.${m.name}`).sort());
   const described = await grpcurl(['describe', `${PAYMENTS_SERVICE}.Charge`]);
-  assert.match(described.stdout, /rpc Charge \( \.hoptrace\.payments\.v1\.ChargeRequest \) returns \( \.hoptrace\.payments\.v1\.ChargeResponse \)/);
+  assert.match(
+    described.stdout,
+    /rpc Charge \( \.hoptrace\.payments\.v1\.ChargeRequest \) returns \( \.hoptrace\.payments\.v1\.ChargeResponse \)/,
+  );
   assert.match(described.stdout, /idempotency_level = IDEMPOTENT/);
 });
 
@@ -34,7 +37,7 @@ test('the standard health check says SERVING, for the server and for hoptrace.pa
   assert.equal(unknown.code, 5, 'NOT_FOUND for a service it does not serve');
 });
 
-test('a Charge from grpcurl is captured once per idempotency key, declines are FAILED_PRECONDITION with the code, and the call continues the caller\'s trace', async () => {
+test("a Charge from grpcurl is captured once per idempotency key, declines are FAILED_PRECONDITION with the code, and the call continues the caller's trace", async () => {
   const orderId = randomUUID();
   const traceId = randomBytes(16).toString('hex');
   const parent = randomBytes(8).toString('hex');
@@ -42,16 +45,25 @@ test('a Charge from grpcurl is captured once per idempotency key, declines are F
   const first = await grpcurl([`${PAYMENTS_SERVICE}/Charge`], { data: request, headers: [['traceparent', `00-${traceId}-${parent}-01`]] });
   assert.equal(first.exit, 0, first.stdout + first.stderr);
   const charge = (first.json as { charge: Record<string, string> }).charge;
-  assert.deepEqual({ ...charge, id: undefined }, { id: undefined, orderId, amountCents: '1299', status: 'CHARGE_STATUS_CAPTURED', cardLast4: '4242' });
+  assert.deepEqual(
+    { ...charge, id: undefined },
+    { id: undefined, orderId, amountCents: '1299', status: 'CHARGE_STATUS_CAPTURED', cardLast4: '4242' },
+  );
   const again = await grpcurl([`${PAYMENTS_SERVICE}/Charge`], { data: request });
   assert.deepEqual(again.json, { charge, replayed: true }, 'the same key replays the first charge');
   const got = await grpcurl([`${PAYMENTS_SERVICE}/GetCharge`], { data: { charge_id: charge.id } });
   assert.deepEqual(got.json, { charge });
 
-  const declined = await grpcurl([`${PAYMENTS_SERVICE}/Charge`], { verbose: true, data: { ...request, idempotency_key: randomUUID(), order_id: randomUUID(), card: card(DECLINED_CARD) } });
+  const declined = await grpcurl([`${PAYMENTS_SERVICE}/Charge`], {
+    verbose: true,
+    data: { ...request, idempotency_key: randomUUID(), order_id: randomUUID(), card: card(DECLINED_CARD) },
+  });
   assert.equal(declined.code, 9, 'FAILED_PRECONDITION');
   assert.match(declined.stdout, /hoptrace-error-code: card_declined/);
-  const invalid = await grpcurl([`${PAYMENTS_SERVICE}/Charge`], { verbose: true, data: { ...request, idempotency_key: randomUUID(), card: { ...card(APPROVED_CARD), card_number: '4242424242424241' } } });
+  const invalid = await grpcurl([`${PAYMENTS_SERVICE}/Charge`], {
+    verbose: true,
+    data: { ...request, idempotency_key: randomUUID(), card: { ...card(APPROVED_CARD), card_number: '4242424242424241' } },
+  });
   assert.equal(invalid.code, 3, 'INVALID_ARGUMENT');
   assert.match(invalid.stdout, /hoptrace-error-code: validation_failed/);
 
@@ -65,6 +77,14 @@ test('a Charge from grpcurl is captured once per idempotency key, declines are F
   assert.ok(span, `payments' span reached Jaeger in trace ${traceId}`);
   assert.equal(span.parentSpanId, parent);
   assert.equal(span.name, `grpc.${PAYMENTS_SERVICE}/Charge`);
-  assert.deepEqual([span.attributes['rpc.system'], span.attributes['rpc.service'], span.attributes['rpc.method'], span.attributes['rpc.grpc.status_code'], span.attributes['order.id']],
-    ['grpc', PAYMENTS_SERVICE, 'Charge', 0, orderId]);
+  assert.deepEqual(
+    [
+      span.attributes['rpc.system'],
+      span.attributes['rpc.service'],
+      span.attributes['rpc.method'],
+      span.attributes['rpc.grpc.status_code'],
+      span.attributes['order.id'],
+    ],
+    ['grpc', PAYMENTS_SERVICE, 'Charge', 0, orderId],
+  );
 });

@@ -13,5 +13,8 @@ test('the storefront is served over HTTPS, plain HTTP redirects there, and every
   expect(security?.issuer).toBe('hoptrace local CA');
   expect(security?.protocol).toMatch(/^TLS 1\.[23]$/);
   await expect(page.getByTestId('product-list')).toBeVisible();
-  expect(requests.filter((u) => !u.startsWith('https://') && !u.startsWith('data:')), 'only the first request was plain').toEqual([`http://${hostPort('gateway', 8080)}/`]);
+  expect(
+    requests.filter((u) => !u.startsWith('https://') && !u.startsWith('data:')),
+    'only the first request was plain',
+  ).toEqual([`http://${hostPort('gateway', 8080)}/`]);
 });

@@ -25,7 +25,10 @@ const ca = readFileSync(pki.ca);
 const [host] = hostPort('gateway', 8080).split(':') as [string];
 const PAYMENTS_GRPC_PORT = Number(composeEnvironment('payments').GRPC_PORT);
 const url = (service: string, port: number, path: string) => `https://${hostPort(service, port)}${path}`;
-const identity = (dir: string, name: string) => ({ cert: readFileSync(pkiPaths(dir).cert(name)), key: readFileSync(pkiPaths(dir).key(name)) });
+const identity = (dir: string, name: string) => ({
+  cert: readFileSync(pkiPaths(dir).cert(name)),
+  key: readFileSync(pkiPaths(dir).key(name)),
+});
 
 // A CA of the same shape that the stack never trusted, with an "orders" certificate of its own.
 const strangerDir = mkdtempSync(join(tmpdir(), 'hoptrace-stranger-ca-'));
@@ -42,10 +45,18 @@ function tlsOutcome(service: string, port: number, options: ConnectionOptions): 
   return new Promise((resolve) => {
     // gRPC speaks HTTP/2, whose server writes first (its SETTINGS) once the handshake passed.
     const h2 = port === 4317 || port === PAYMENTS_GRPC_PORT;
-    const socket = tlsConnect({ host: h, port: Number(p), servername: 'localhost', ...(h2 ? { ALPNProtocols: ['h2'] } : {}), ...options },
-      () => socket.write(h2 ? 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n' : `GET /readyz HTTP/1.1\r\nhost: ${h}\r\nconnection: close\r\n\r\n`));
-    socket.setTimeout(10_000, () => { socket.destroy(); resolve('timeout'); });
-    socket.once('data', () => { socket.destroy(); resolve('accepted'); });
+    const socket = tlsConnect(
+      { host: h, port: Number(p), servername: 'localhost', ...(h2 ? { ALPNProtocols: ['h2'] } : {}), ...options },
+      () => socket.write(h2 ? 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n' : `GET /readyz HTTP/1.1\r\nhost: ${h}\r\nconnection: close\r\n\r\n`),
+    );
+    socket.setTimeout(10_000, () => {
+      socket.destroy();
+      resolve('timeout');
+    });
+    socket.once('data', () => {
+      socket.destroy();
+      resolve('accepted');
+    });
     socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
     socket.once('close', () => resolve('closed without an answer'));
   });
@@ -67,23 +78,47 @@ async function fetchError(target: string, connect: ConnectionOptions): Promise<s
 
 test('plain HTTP to the gateway gets only a 308 to the same path on HTTPS 8443, and a POST that follows it stays a POST', async () => {
   const body = JSON.stringify(orderRequest({ email: 'redirect@example.com' }));
-  const res = await rawRequest({ host, port: 8080, method: 'POST', path: '/api/orders?from=plain', headers: [['host', hostPort('gateway', 8080)], ['content-type', 'application/json']], body });
+  const res = await rawRequest({
+    host,
+    port: 8080,
+    method: 'POST',
+    path: '/api/orders?from=plain',
+    headers: [
+      ['host', hostPort('gateway', 8080)],
+      ['content-type', 'application/json'],
+    ],
+    body,
+  });
   assert.equal(res.status, 308);
   assert.equal(res.headers.location, `https://${host}:8443/api/orders?from=plain`);
   assert.equal(res.body, '', 'nothing is served over plain HTTP');
   // fetch follows a 308 with the same method and body (it trusts the local CA: NODE_EXTRA_CA_CERTS).
-  const followed = await fetch(`http://${hostPort('gateway', 8080)}/api/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const followed = await fetch(`http://${hostPort('gateway', 8080)}/api/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
   assert.equal(followed.url, `https://${host}:8443/api/orders`);
   assert.equal(followed.status, 201, await followed.clone().text());
 });
 
 test('plaintext to a TLS port is refused: the gateway, a service, Jaeger, PostgreSQL, Kafka', async () => {
-  const plainToGateway = await fetch(`http://${hostPort('gateway', 8443)}/readyz`).then((r) => `answered ${r.status}`, (err) => (err as { cause?: { code?: string } }).cause?.code);
+  const plainToGateway = await fetch(`http://${hostPort('gateway', 8443)}/readyz`).then(
+    (r) => `answered ${r.status}`,
+    (err) => (err as { cause?: { code?: string } }).cause?.code,
+  );
   assert.equal(plainToGateway, 'UND_ERR_SOCKET', 'the TLS server closes on a plaintext request');
-  const plainToOrders = await fetch(`http://${hostPort('orders', Services.orders.port)}/readyz`).then((r) => `answered ${r.status}`, (err) => (err as { cause?: { code?: string } }).cause?.code);
+  const plainToOrders = await fetch(`http://${hostPort('orders', Services.orders.port)}/readyz`).then(
+    (r) => `answered ${r.status}`,
+    (err) => (err as { cause?: { code?: string } }).cause?.code,
+  );
   assert.equal(plainToOrders, 'UND_ERR_SOCKET');
   // Jaeger's collector answers a plaintext request with 400 and says why.
-  const otlp = await fetch(`http://${hostPort('jaeger', 4318)}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  const otlp = await fetch(`http://${hostPort('jaeger', 4318)}/v1/traces`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
   assert.equal(otlp.status, 400);
   assert.match(await otlp.text(), /Client sent an HTTP request to an HTTPS server/);
   const pg = new Client({ ...postgresLogin('orders'), ssl: false });
@@ -92,7 +127,14 @@ test('plaintext to a TLS port is refused: the gateway, a service, Jaeger, Postgr
     assert.match(err.message, /no pg_hba\.conf entry for host "127\.0\.0\.1", user "postgres", database "orders", no encryption/);
     return true;
   });
-  const plainKafka = new Kafka({ clientId: 'plaintext', brokers: [hostPort('kafka', 9092)], logLevel: logLevel.NOTHING, connectionTimeout: 3000, requestTimeout: 5000, retry: { retries: 0 } }).admin();
+  const plainKafka = new Kafka({
+    clientId: 'plaintext',
+    brokers: [hostPort('kafka', 9092)],
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 3000,
+    requestTimeout: 5000,
+    retry: { retries: 0 },
+  }).admin();
   await assert.rejects(plainKafka.connect(), (err: Error) => {
     // The broker closes a connection that does not start with a TLS handshake.
     assert.equal(err.name, 'KafkaJSNumberOfRetriesExceeded');
@@ -110,10 +152,18 @@ test('service to service is mutual TLS: no certificate, or one from another CA, 
   const admin = { ca, ...identity(pki.dir, ADMIN_IDENTITY) };
   const stranger = { ca, ...identity(strangerDir, 'orders') };
   // Every internal HTTP port, payments' gRPC port, Jaeger's OTLP ports (HTTP and gRPC).
-  const targets: [string, number][] = [...SERVICE_LIST.filter((s) => s.name !== 'gateway').map((s): [string, number] => [s.name, s.port]),
-    ['payments', PAYMENTS_GRPC_PORT], ['jaeger', 4318], ['jaeger', 4317]];
+  const targets: [string, number][] = [
+    ...SERVICE_LIST.filter((s) => s.name !== 'gateway').map((s): [string, number] => [s.name, s.port]),
+    ['payments', PAYMENTS_GRPC_PORT],
+    ['jaeger', 4318],
+    ['jaeger', 4317],
+  ];
   for (const [service, port] of targets) {
-    assert.equal(await tlsOutcome(service, port, { ca }), 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED', `${service}:${port} without a certificate`);
+    assert.equal(
+      await tlsOutcome(service, port, { ca }),
+      'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED',
+      `${service}:${port} without a certificate`,
+    );
     // Go's TLS (Jaeger) answers with an "unknown CA" alert; Node's servers verify the certificate
     // after the handshake and close the connection before reading the request.
     const refused = service === 'jaeger' ? 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA' : 'closed without an answer';
@@ -123,10 +173,16 @@ test('service to service is mutual TLS: no certificate, or one from another CA, 
   assert.equal(await fetchError(url('inventory', Services.inventory.port, '/readyz'), admin), 'answered 200');
 });
 
-const asService = (name: string, password: string, extra: Partial<KafkaConfig> = {}) => new Kafka({
-  clientId: name, brokers: [hostPort('kafka', 9092)], logLevel: logLevel.NOTHING, retry: { retries: 0 },
-  ssl: { ca: [ca] }, sasl: { mechanism: 'scram-sha-512', username: name, password }, ...extra,
-});
+const asService = (name: string, password: string, extra: Partial<KafkaConfig> = {}) =>
+  new Kafka({
+    clientId: name,
+    brokers: [hostPort('kafka', 9092)],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 0 },
+    ssl: { ca: [ca] },
+    sasl: { mechanism: 'scram-sha-512', username: name, password },
+    ...extra,
+  });
 const kafkaPassword = (name: string) => readFileSync(pki.secret('kafka', name), 'utf8');
 
 test('Kafka refuses a wrong SCRAM-SHA-512 password, and PostgreSQL a wrong SCRAM-SHA-256 one', async () => {
@@ -152,8 +208,12 @@ test("each service's Kafka ACLs are exactly those its descriptor implies, and a 
     const nameOf = (values: object, value: number) => Object.entries(values).find(([, v]) => v === value)?.[0] ?? String(value);
     const line = (principal: string, operation: number, type: number, pattern: number, name: string) =>
       `${principal} ${nameOf(AclOperationTypes, operation)} ${nameOf(AclResourceTypes, type)} ${nameOf(ResourcePatternTypes, pattern)} ${name}`;
-    const actual = described.resources.flatMap((r) => r.acls.map((a) => line(a.principal, a.operation, r.resourceType, r.resourcePatternType, r.resourceName))).sort();
-    const expected = SERVICE_LIST.flatMap((d) => aclEntries(kafkaGrants(d))).map((a) => line(a.principal, a.operation, a.resourceType, a.resourcePatternType, a.resourceName)).sort();
+    const actual = described.resources
+      .flatMap((r) => r.acls.map((a) => line(a.principal, a.operation, r.resourceType, r.resourcePatternType, r.resourceName)))
+      .sort();
+    const expected = SERVICE_LIST.flatMap((d) => aclEntries(kafkaGrants(d)))
+      .map((a) => line(a.principal, a.operation, a.resourceType, a.resourcePatternType, a.resourceName))
+      .sort();
     assert.deepEqual(actual, expected);
     t.diagnostic(`${actual.length} ACLs, all derived from the service descriptors`);
   } finally {
@@ -163,12 +223,15 @@ test("each service's Kafka ACLs are exactly those its descriptor implies, and a 
   const producer = asService(Services.fulfillment.name, kafkaPassword('fulfillment')).producer();
   await producer.connect();
   try {
-    await assert.rejects(producer.send({ topic: Topics.orderPlaced, messages: [{ key: 'acl-test', value: '{}' }] }), (err: Error & { type?: string }) => {
-      assert.equal(err.name, 'KafkaJSProtocolError');
-      assert.equal(err.type, 'TOPIC_AUTHORIZATION_FAILED');
-      assert.equal(err.message, 'Not authorized to access topics: [Topic authorization failed]');
-      return true;
-    });
+    await assert.rejects(
+      producer.send({ topic: Topics.orderPlaced, messages: [{ key: 'acl-test', value: '{}' }] }),
+      (err: Error & { type?: string }) => {
+        assert.equal(err.name, 'KafkaJSProtocolError');
+        assert.equal(err.type, 'TOPIC_AUTHORIZATION_FAILED');
+        assert.equal(err.message, 'Not authorized to access topics: [Topic authorization failed]');
+        return true;
+      },
+    );
   } finally {
     await producer.disconnect();
   }
@@ -176,12 +239,21 @@ test("each service's Kafka ACLs are exactly those its descriptor implies, and a 
   const consumer = asService(Services.gateway.name, kafkaPassword('gateway')).consumer({ groupId: 'gateway' });
   await consumer.connect();
   try {
-    await assert.rejects(consumer.subscribe({ topics: [Topics.orderShipped], fromBeginning: true }).then(() => consumer.run({ eachMessage: async () => undefined })).then(() => new Promise((_, reject) => {
-      consumer.on(consumer.events.CRASH, (e) => reject(e.payload.error));
-    })), (err: Error & { type?: string }) => {
-      assert.match(String(err.type), /^(GROUP|TOPIC)_AUTHORIZATION_FAILED$/, `${err.name}: ${err.message}`);
-      return true;
-    });
+    await assert.rejects(
+      consumer
+        .subscribe({ topics: [Topics.orderShipped], fromBeginning: true })
+        .then(() => consumer.run({ eachMessage: async () => undefined }))
+        .then(
+          () =>
+            new Promise((_, reject) => {
+              consumer.on(consumer.events.CRASH, (e) => reject(e.payload.error));
+            }),
+        ),
+      (err: Error & { type?: string }) => {
+        assert.match(String(err.type), /^(GROUP|TOPIC)_AUTHORIZATION_FAILED$/, `${err.name}: ${err.message}`);
+        return true;
+      },
+    );
   } finally {
     await consumer.disconnect();
   }
@@ -191,7 +263,9 @@ test("a service's database role can open its own database and no other", async (
   const own = new Client(postgresLogin('orders', 'orders', readFileSync(pki.secret('postgres', 'orders'), 'utf8')));
   await own.connect();
   try {
-    const [row] = (await own.query<{ user: string; ssl: boolean }>('SELECT current_user AS user, ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()')).rows;
+    const [row] = (
+      await own.query<{ user: string; ssl: boolean }>('SELECT current_user AS user, ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()')
+    ).rows;
     assert.deepEqual(row, { user: 'orders', ssl: true });
   } finally {
     await own.end();

@@ -12,13 +12,18 @@ import { Payments } from '@hoptrace/contracts/payments-v1';
 
 async function faultsActive(service: string, kind: string): Promise<number> {
   const query = encodeURIComponent(`sum(hoptrace_faults_active{service="${service}",kind="${kind}"})`);
-  const body = await (await fetch(`${prometheusUrl}/api/v1/query?query=${query}`)).json() as { data: { result: { value: [number, string] }[] } };
+  const body = (await (await fetch(`${prometheusUrl}/api/v1/query?query=${query}`)).json()) as {
+    data: { result: { value: [number, string] }[] };
+  };
   return Number(body.data.result[0]?.value[1] ?? 0);
 }
 
 const CHARGE_PATH = `/${Payments.typeName}/${Payments.method.charge.name}`;
 
-test('a global rule set in the Chaos panel slows payments for every order, shows in the trace and in Prometheus, and ends when cleared', async ({ page, traces }) => {
+test('a global rule set in the Chaos panel slows payments for every order, shows in the trace and in Prometheus, and ends when cleared', async ({
+  page,
+  traces,
+}) => {
   try {
     await page.goto('/chaos');
     await page.getByTestId('chaos-token').fill(adminToken());
@@ -43,12 +48,20 @@ test('a global rule set in the Chaos panel slows payments for every order, shows
       spans: [{ service: 'orders', name: `process ${Topics.orderNotified}` }],
     });
     // On payments' gRPC server span: the injector runs inside the call.
-    await expect(trace).toHaveSpan(rpcSpan(Payments.method.charge, 'server', {
-      service: 'payments', code: 0,
-      event: { name: 'fault.injected', attributes: { 'fault.kind': 'latency', 'fault.scope': 'global', 'fault.route': CHARGE_PATH, 'fault.param': 400 } },
-    }));
+    await expect(trace).toHaveSpan(
+      rpcSpan(Payments.method.charge, 'server', {
+        service: 'payments',
+        code: 0,
+        event: {
+          name: 'fault.injected',
+          attributes: { 'fault.kind': 'latency', 'fault.scope': 'global', 'fault.route': CHARGE_PATH, 'fault.param': 400 },
+        },
+      }),
+    );
     await expect(trace).toHaveNoOrphanSpans();
-    await expect.poll(() => faultsActive('payments', 'latency'), { message: 'hoptrace_faults_active in Prometheus', timeout: 30_000 }).toBe(1);
+    await expect
+      .poll(() => faultsActive('payments', 'latency'), { message: 'hoptrace_faults_active in Prometheus', timeout: 30_000 })
+      .toBe(1);
 
     await page.getByTestId('chaos-clear').click();
     await expect(page.getByTestId('chaos-rules')).not.toContainText('payments');
@@ -60,7 +73,10 @@ test('a global rule set in the Chaos panel slows payments for every order, shows
       services: SERVICES,
       spans: [{ service: 'orders', name: `process ${Topics.orderNotified}` }],
     });
-    expect(clean.spans.filter((s) => s.events.some((e) => e.name === 'fault.injected')), 'no fault once cleared').toEqual([]);
+    expect(
+      clean.spans.filter((s) => s.events.some((e) => e.name === 'fault.injected')),
+      'no fault once cleared',
+    ).toEqual([]);
   } finally {
     await clearGlobalFaults();
   }

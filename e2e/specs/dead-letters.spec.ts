@@ -42,10 +42,23 @@ test.describe('dead letters', () => {
     // The trace: send, failed process (dead-lettered, not retried), the dead-letter send and its consumer in orders.
     const trace = await traces.waitFor(order.traceId, {
       describe: 'the dead letter consumed by orders',
-      spans: [send('orders', Topics.orderPlaced), processing('fulfillment', Topics.orderPlaced), send('fulfillment', PLACED_DLQ), processing('orders', PLACED_DLQ)],
+      spans: [
+        send('orders', Topics.orderPlaced),
+        processing('fulfillment', Topics.orderPlaced),
+        send('fulfillment', PLACED_DLQ),
+        processing('orders', PLACED_DLQ),
+      ],
     });
     await expect(trace).toHaveNoOrphanSpans();
-    await expect(trace).toHaveSpan({ ...processing('fulfillment', Topics.orderPlaced), status: 'ERROR', attributes: { 'hoptrace.dead_lettered': true }, event: 'exception' }, 1);
+    await expect(trace).toHaveSpan(
+      {
+        ...processing('fulfillment', Topics.orderPlaced),
+        status: 'ERROR',
+        attributes: { 'hoptrace.dead_lettered': true },
+        event: 'exception',
+      },
+      1,
+    );
     await expect(trace).not.toHaveSpan({ ...processing('fulfillment', Topics.orderPlaced), event: 'retry' });
     await expect(trace).toHaveAncestor(processing('fulfillment', Topics.orderPlaced), send('orders', Topics.orderPlaced));
     await expect(trace).toHaveAncestor(send('fulfillment', PLACED_DLQ), processing('fulfillment', Topics.orderPlaced));
@@ -65,7 +78,10 @@ test.describe('dead letters', () => {
       spans: [send('orders', Topics.orderPlaced), send('fulfillment', PLACED_DLQ)],
     });
     // Issue 5: "Every injected fault is visible in its trace as a span event fault.injected".
-    await expect(trace).toHaveSpan({ service: 'orders', event: { name: 'fault.injected', attributes: { 'fault.kind': 'poison', 'fault.target': 'orders' } } });
+    await expect(trace).toHaveSpan({
+      service: 'orders',
+      event: { name: 'fault.injected', attributes: { 'fault.kind': 'poison', 'fault.target': 'orders' } },
+    });
   });
 
   test('a consumer that keeps failing retries five times with backoff, then dead-letters and the order fails', async ({ traces }) => {
@@ -78,7 +94,11 @@ test.describe('dead letters', () => {
 
     const dead = await readTopic(PLACED_DLQ, [order.id]);
     expect(dead).toHaveLength(1);
-    expect(dead[0]!.headers).toMatchObject({ [DlqHeaders.attempts]: '5', [DlqHeaders.error]: 'injected error in fulfillment', [DlqHeaders.originalTopic]: Topics.orderPlaced });
+    expect(dead[0]!.headers).toMatchObject({
+      [DlqHeaders.attempts]: '5',
+      [DlqHeaders.error]: 'injected error in fulfillment',
+      [DlqHeaders.originalTopic]: Topics.orderPlaced,
+    });
 
     const trace = await traces.waitFor(order.traceId, {
       describe: 'the dead letter consumed by orders',
@@ -94,7 +114,9 @@ test.describe('dead letters', () => {
     // Exponential backoff (200, 400, 800, 1600 ms) between the attempts.
     const retries = span!.events.filter((e) => e.name === 'retry').map((e) => e.timeUs);
     const gapsMs = retries.slice(1).map((t, i) => (t - retries[i]!) / 1000);
-    gapsMs.forEach((gap, i) => expect(gap, `gap after attempt ${i + 1}: ${gapsMs.join(', ')} ms`).toBeGreaterThanOrEqual(200 * 2 ** i * 0.9));
+    gapsMs.forEach((gap, i) =>
+      expect(gap, `gap after attempt ${i + 1}: ${gapsMs.join(', ')} ms`).toBeGreaterThanOrEqual(200 * 2 ** i * 0.9),
+    );
     await expect(trace).toHaveAncestor(send('fulfillment', PLACED_DLQ), processing('fulfillment', Topics.orderPlaced));
     expect(await shipmentCount(order.id)).toBe(0);
   });
@@ -123,11 +145,19 @@ test.describe('dead letters', () => {
       let dead: Awaited<ReturnType<typeof readTopic>> = [];
       const byConsumer = async () => {
         dead = await readTopic(dlqOf(topic), [notJson, wrongShape]);
-        return dead.filter((m) => m.key === notJson).map((m) => m.headers[DlqHeaders.consumer]).sort();
+        return dead
+          .filter((m) => m.key === notJson)
+          .map((m) => m.headers[DlqHeaders.consumer])
+          .sort();
       };
       await expect.poll(byConsumer, { message: `${topic}: dead-lettered once by each consumer`, timeout: 30_000 }).toEqual(consumers);
       for (const m of dead.filter((d) => d.key === notJson)) {
-        expect(m.headers).toMatchObject({ [DlqHeaders.error]: 'value is not JSON', [DlqHeaders.attempts]: '0', [DlqHeaders.originalTopic]: topic, 'test-marker': 'kept' });
+        expect(m.headers).toMatchObject({
+          [DlqHeaders.error]: 'value is not JSON',
+          [DlqHeaders.attempts]: '0',
+          [DlqHeaders.originalTopic]: topic,
+          'test-marker': 'kept',
+        });
       }
       expect(dead.find((m) => m.key === wrongShape)!.headers[DlqHeaders.error]).toMatch(/schema/);
     }

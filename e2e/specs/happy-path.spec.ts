@@ -6,7 +6,10 @@ import { uniqueEmail, waitForOrder } from '../support/shop';
 import { Storefront } from '../support/storefront';
 import { KAFKA_HOPS, rpcSpan, SERVICES, traceIdsOfOrder } from '../support/traces';
 
-test('an order placed in the storefront completes and its page shows one trace from the click to the last consumer', async ({ page, traces }) => {
+test('an order placed in the storefront completes and its page shows one trace from the click to the last consumer', async ({
+  page,
+  traces,
+}) => {
   const startedAt = Date.now();
   const shop = new Storefront(page);
   const email = uniqueEmail('happy');
@@ -31,9 +34,20 @@ test('an order placed in the storefront completes and its page shows one trace f
     await expect(waterfall.locator(`[data-testid="trace-span"][data-service="${service}"]`).first()).toBeVisible({ timeout: 45_000 });
   }
   // The three transports, labelled: gateway → orders over HTTP, orders → payments over gRPC, the events over Kafka.
-  for (const [service, kind, transport] of [['gateway', 'client', 'HTTP'], ['orders', 'server', 'HTTP'], ['orders', 'client', 'gRPC'], ['payments', 'server', 'gRPC'], ['orders', 'producer', 'Kafka'], ['fulfillment', 'consumer', 'Kafka']]) {
-    await expect(waterfall.locator(`[data-testid="trace-span"][data-service="${service}"][data-kind="${kind}"][data-transport="${transport}"]`).first(),
-      `${service} ${kind} span labelled ${transport}`).toBeVisible();
+  for (const [service, kind, transport] of [
+    ['gateway', 'client', 'HTTP'],
+    ['orders', 'server', 'HTTP'],
+    ['orders', 'client', 'gRPC'],
+    ['payments', 'server', 'gRPC'],
+    ['orders', 'producer', 'Kafka'],
+    ['fulfillment', 'consumer', 'Kafka'],
+  ]) {
+    await expect(
+      waterfall
+        .locator(`[data-testid="trace-span"][data-service="${service}"][data-kind="${kind}"][data-transport="${transport}"]`)
+        .first(),
+      `${service} ${kind} span labelled ${transport}`,
+    ).toBeVisible();
   }
 
   // The trace: every service, both databases, all three Kafka hops, nothing orphaned.
@@ -51,26 +65,60 @@ test('an order placed in the storefront completes and its page shows one trace f
   });
   await expect(trace).toHaveNoOrphanSpans();
   await expect(trace).toHaveSpan({ service: 'storefront', name: 'submit order' });
-  await expect(trace).toHaveSpan({ service: 'gateway', name: 'POST /api/orders', kind: 'server', attributes: { 'http.response.status_code': 201 } });
-  await expect(trace).toHaveSpan({ service: 'orders', kind: 'client', attributes: { 'db.system.name': 'postgresql', 'db.namespace': 'orders' } });
-  await expect(trace).toHaveSpan({ service: 'inventory', kind: 'client', attributes: { 'db.system.name': 'postgresql', 'db.namespace': 'inventory' } });
+  await expect(trace).toHaveSpan({
+    service: 'gateway',
+    name: 'POST /api/orders',
+    kind: 'server',
+    attributes: { 'http.response.status_code': 201 },
+  });
+  await expect(trace).toHaveSpan({
+    service: 'orders',
+    kind: 'client',
+    attributes: { 'db.system.name': 'postgresql', 'db.namespace': 'orders' },
+  });
+  await expect(trace).toHaveSpan({
+    service: 'inventory',
+    kind: 'client',
+    attributes: { 'db.system.name': 'postgresql', 'db.namespace': 'inventory' },
+  });
   await expect(trace).toHaveAncestor({ service: 'gateway', name: 'POST /api/orders' }, { service: 'storefront' });
   // gateway → orders is HTTP; orders → payments is gRPC, payments' server span the child of orders' client span.
-  await expect(trace).toHaveParent({ service: 'orders', name: 'POST /orders', kind: 'server' }, { service: 'gateway', kind: 'client', attributes: { 'http.request.method': 'POST' } });
+  await expect(trace).toHaveParent(
+    { service: 'orders', name: 'POST /orders', kind: 'server' },
+    { service: 'gateway', kind: 'client', attributes: { 'http.request.method': 'POST' } },
+  );
   const chargeCall = rpcSpan(Payments.method.charge, 'client', { service: 'orders', code: 0 });
   await expect(trace).toHaveSpan(chargeCall, 1);
-  await expect(trace).toHaveParent(rpcSpan(Payments.method.charge, 'server', { service: 'payments', code: 0, attributes: { 'order.id': orderId } }), chargeCall);
+  await expect(trace).toHaveParent(
+    rpcSpan(Payments.method.charge, 'server', { service: 'payments', code: 0, attributes: { 'order.id': orderId } }),
+    chargeCall,
+  );
   await expect(trace).toHaveAncestor(chargeCall, { service: 'orders', name: 'POST /orders', kind: 'server' });
   for (const hop of KAFKA_HOPS) {
-    await expect(trace).toHaveSpan({ service: hop.producer, name: `send ${hop.topic}`, attributes: { 'messaging.system': 'kafka', 'messaging.kafka.message.key': orderId } }, 1);
+    await expect(trace).toHaveSpan(
+      {
+        service: hop.producer,
+        name: `send ${hop.topic}`,
+        attributes: { 'messaging.system': 'kafka', 'messaging.kafka.message.key': orderId },
+      },
+      1,
+    );
     for (const consumer of hop.consumers) {
       await expect(trace).toHaveSpan({ service: consumer, name: `process ${hop.topic}` }, 1);
-      await expect(trace).toHaveAncestor({ service: consumer, name: `process ${hop.topic}` }, { service: hop.producer, name: `send ${hop.topic}` });
+      await expect(trace).toHaveAncestor(
+        { service: consumer, name: `process ${hop.topic}` },
+        { service: hop.producer, name: `send ${hop.topic}` },
+      );
     }
   }
-  expect(trace.spans.filter((s) => s.events.some((e) => e.name === 'fault.injected')), 'no fault in a clean order').toEqual([]);
+  expect(
+    trace.spans.filter((s) => s.events.some((e) => e.name === 'fault.injected')),
+    'no fault in a clean order',
+  ).toEqual([]);
   // Exactly one trace carries this order's flow (the page's polling reads start traces of their own).
-  await expect.poll(() => traceIdsOfOrder(orderId, startedAt), { message: 'traces carrying the order', timeout: 15_000 }).toEqual([traceId]);
+  await expect
+    .poll(() => traceIdsOfOrder(orderId, startedAt), { message: 'traces carrying the order', timeout: 15_000 })
+    .toEqual([traceId]);
 
   // The data: placed once, shipped once, notified once, stock committed.
   const order = await waitForOrder(orderId, ['completed']);

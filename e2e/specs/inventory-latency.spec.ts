@@ -8,13 +8,20 @@ const SKU = 'TEE-SPAN';
 /** The gateway's ORDER_TIMEOUT_MS. */
 const GATEWAY_BUDGET_MS = 5_000;
 
-test('inventory slower than the time budget gets a 503 within the gateway budget, a visible timeout, and no stock held', async ({ traces }, testInfo) => {
+test('inventory slower than the time budget gets a 503 within the gateway budget, a visible timeout, and no stock held', async ({
+  traces,
+}, testInfo) => {
   const stockBefore = await stockOf(SKU);
-  const res = await placeOrder<ErrorBody>(orderRequest({ email: uniqueEmail('slow-inventory'), items: [{ sku: SKU, quantity: 2 }] }),
-    faultHeaders({ inventory: 'latency:6000' }));
+  const res = await placeOrder<ErrorBody>(
+    orderRequest({ email: uniqueEmail('slow-inventory'), items: [{ sku: SKU, quantity: 2 }] }),
+    faultHeaders({ inventory: 'latency:6000' }),
+  );
   const traceId = traceIdOf(res);
   traces.track(traceId, 'slow-inventory order');
-  await testInfo.attach('response time', { body: `POST /api/orders answered ${res.status} in ${Math.round(res.ms)} ms (budget ${GATEWAY_BUDGET_MS} ms)`, contentType: 'text/plain' });
+  await testInfo.attach('response time', {
+    body: `POST /api/orders answered ${res.status} in ${Math.round(res.ms)} ms (budget ${GATEWAY_BUDGET_MS} ms)`,
+    contentType: 'text/plain',
+  });
 
   // The client: a 503 that says what is down, well inside the budget, not after the 6 s delay.
   expect(res.status).toBe(503);
@@ -26,15 +33,24 @@ test('inventory slower than the time budget gets a 503 within the gateway budget
 
   // The trace: orders' call to inventory ends in ERROR (a timeout), inventory shows the injected delay.
   const timedOutCall = { service: 'orders', kind: 'client' as const, status: 'ERROR' as const, attributes: { 'server.port': 8082 } };
-  const delayed = { service: 'inventory', kind: 'server' as const, event: { name: 'fault.injected', attributes: { 'fault.kind': 'latency', 'fault.target': 'inventory', 'fault.param': 6000 } } };
+  const delayed = {
+    service: 'inventory',
+    kind: 'server' as const,
+    event: { name: 'fault.injected', attributes: { 'fault.kind': 'latency', 'fault.target': 'inventory', 'fault.param': 6000 } },
+  };
   const trace = await traces.waitFor(traceId!, {
-    describe: 'the timed-out reservation and inventory\'s delayed handler',
+    describe: "the timed-out reservation and inventory's delayed handler",
     services: ['gateway', 'orders', 'inventory'],
     spans: [timedOutCall, delayed],
     timeoutMs: 45_000,
   });
   await expect(trace).toHaveNoOrphanSpans();
-  await expect(trace).toHaveSpan({ service: 'gateway', name: 'POST /api/orders', kind: 'server', attributes: { 'http.response.status_code': 503 } });
+  await expect(trace).toHaveSpan({
+    service: 'gateway',
+    name: 'POST /api/orders',
+    kind: 'server',
+    attributes: { 'http.response.status_code': 503 },
+  });
   await expect(trace).toHaveAncestor(timedOutCall, { service: 'orders', name: 'POST /orders', kind: 'server' });
   // The delayed inventory handler hangs from the call that gave up on it, which recorded the timeout.
   await expect(trace).toHaveAncestor(delayed, timedOutCall);
@@ -46,8 +62,7 @@ test('inventory slower than the time budget gets a 503 within the gateway budget
   // The data: the order failed with the reason, no reservation left behind, the stock as it was.
   const order = await waitForOrder(orderId, ['failed']);
   expect(order.failureReason).toMatch(/inventory is unavailable: no answer within/);
-  await expect.poll(() => reservationsOf(orderId), { message: 'no stock held for the order' })
-    .not.toContainEqual({ status: 'reserved' });
+  await expect.poll(() => reservationsOf(orderId), { message: 'no stock held for the order' }).not.toContainEqual({ status: 'reserved' });
   await expect.poll(() => stockOf(SKU), { message: 'stock released' }).toBe(stockBefore);
   expect(await outboxOf(orderId)).toEqual([]);
 });

@@ -32,7 +32,10 @@ async function completedOrder(tag: string): Promise<{ id: string; traceId: strin
   return { id: res.body.id, traceId: traceIdOf(res)! };
 }
 
-test('"View trace in Jaeger" opens the order\'s trace in the real Jaeger UI, with every service, the Kafka spans and span attributes', async ({ page, traces }) => {
+test('"View trace in Jaeger" opens the order\'s trace in the real Jaeger UI, with every service, the Kafka spans and span attributes', async ({
+  page,
+  traces,
+}) => {
   const shop = new Storefront(page);
   await shop.open();
   await shop.addToCart('MUG-01');
@@ -64,21 +67,27 @@ test('"View trace in Jaeger" opens the order\'s trace in the real Jaeger UI, wit
   });
 });
 
-test('Search in the real Jaeger UI finds an order\'s trace by its order.id', async ({ page, traces }) => {
+test("Search in the real Jaeger UI finds an order's trace by its order.id", async ({ page, traces }) => {
   const order = await completedOrder('jaeger-search');
   await traces.waitFor(order.traceId, COMPLETE, 'order');
   const jaeger = new JaegerUi(page);
   const results = await jaeger.search('orders', { 'order.id': order.id });
   await expect(results).toHaveCount(1);
   await expect(results.first().locator(`a[href="/trace/${order.traceId}"]`).first()).toBeVisible();
-  for (const service of SERVICES) await expect(results.first().locator('.ResultItem--serviceTag', { hasText: new RegExp(`^${service} \\(\\d+\\)$`) })).toBeVisible();
+  for (const service of SERVICES)
+    await expect(results.first().locator('.ResultItem--serviceTag', { hasText: new RegExp(`^${service} \\(\\d+\\)$`) })).toBeVisible();
   await results.first().locator(`a[href="/trace/${order.traceId}"]`).first().click();
   await jaeger.expectTraceShown(order.traceId);
 });
 
 /** The span kind whose RED metrics the Monitor shows for each service: HTTP servers, and the Kafka consumers. */
 const MONITORED: Record<(typeof SERVICES)[number], MonitorSpanKind> = {
-  gateway: 'Server', orders: 'Server', inventory: 'Server', payments: 'Server', fulfillment: 'Consumer', notifications: 'Consumer',
+  gateway: 'Server',
+  orders: 'Server',
+  inventory: 'Server',
+  payments: 'Server',
+  fulfillment: 'Consumer',
+  notifications: 'Consumer',
 };
 
 /** Services whose spanmetrics call counter Prometheus has scraped, for the span kind the Monitor shows. */
@@ -87,28 +96,39 @@ async function scrapedServices(): Promise<string[]> {
   for (const [service, kind] of Object.entries(MONITORED)) {
     const query = `traces_span_metrics_calls_total{service_name="${service}",span_kind="SPAN_KIND_${kind.toUpperCase()}"}`;
     const res = await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(query)}`, { signal: AbortSignal.timeout(5_000) });
-    const body = await res.json() as { data?: { result?: unknown[] } };
+    const body = (await res.json()) as { data?: { result?: unknown[] } };
     if (body.data?.result?.length) found.push(service);
   }
   return found.sort();
 }
 
 type CallRates = { metrics?: { metricPoints: { gaugeValue?: { doubleValue?: number } }[] }[] };
-const highestRate = (body: CallRates) => Math.max(0, ...(body.metrics ?? []).flatMap((m) => m.metricPoints.map((p) => p.gaugeValue?.doubleValue ?? 0)));
+const highestRate = (body: CallRates) =>
+  Math.max(0, ...(body.metrics ?? []).flatMap((m) => m.metricPoints.map((p) => p.gaugeValue?.doubleValue ?? 0)));
 
 /** Services whose per-operation call rate Jaeger's metrics API reports above zero, asked as the Monitor tab asks. */
 async function servicesWithCallRate(): Promise<string[]> {
   const found: string[] = [];
   for (const [service, kind] of Object.entries(MONITORED)) {
-    const params = new URLSearchParams({ service, spanKind: kind.toLowerCase(), groupByOperation: 'true', endTs: String(Date.now()),
-      lookback: String(3_600_000), step: '60000', ratePer: '600000' });
+    const params = new URLSearchParams({
+      service,
+      spanKind: kind.toLowerCase(),
+      groupByOperation: 'true',
+      endTs: String(Date.now()),
+      lookback: String(3_600_000),
+      step: '60000',
+      ratePer: '600000',
+    });
     const res = await fetch(`${jaegerQueryUrl}/api/metrics/calls?${params}`, { signal: AbortSignal.timeout(5_000) });
-    if (res.ok && highestRate(await res.json() as CallRates) > 0) found.push(service);
+    if (res.ok && highestRate((await res.json()) as CallRates) > 0) found.push(service);
   }
   return found.sort();
 }
 
-test('the Monitor tab of the real Jaeger UI shows every service\'s operations with non-zero request rates from Prometheus', async ({ page, traces }) => {
+test("the Monitor tab of the real Jaeger UI shows every service's operations with non-zero request rates from Prometheus", async ({
+  page,
+  traces,
+}) => {
   // A rate needs the counter to rise between two scrapes: one order to have the series scraped
   // (a fresh stack has none), then another to raise them.
   const first = await completedOrder('jaeger-monitor');
@@ -116,13 +136,15 @@ test('the Monitor tab of the real Jaeger UI shows every service\'s operations wi
   await expect.poll(scrapedServices, { message: 'spanmetrics series in Prometheus', timeout: 60_000 }).toEqual([...SERVICES].sort());
   const second = await completedOrder('jaeger-monitor');
   traces.track(second.traceId, 'second order');
-  await expect.poll(servicesWithCallRate, { message: 'services with a call rate in Jaeger\'s metrics API', timeout: 60_000 }).toEqual([...SERVICES].sort());
+  await expect
+    .poll(servicesWithCallRate, { message: "services with a call rate in Jaeger's metrics API", timeout: 60_000 })
+    .toEqual([...SERVICES].sort());
 
   const jaeger = new JaegerUi(page);
   await jaeger.openMonitor();
   for (const [service, kind] of Object.entries(MONITORED)) {
     const fetched = await jaeger.monitorService(service, kind);
-    expect(highestRate(await fetched.json() as CallRates), `${service}: the request rate the Monitor tab drew`).toBeGreaterThan(0);
+    expect(highestRate((await fetched.json()) as CallRates), `${service}: the request rate the Monitor tab drew`).toBeGreaterThan(0);
     await expect(page.getByText(`Operations metrics under ${service}`)).toBeVisible();
     const operation = jaeger.monitorOperations().first();
     await expect(operation, `${service}: an operation in the table`).toBeVisible();

@@ -9,11 +9,16 @@ import { Payments } from '@hoptrace/contracts/payments-v1';
 // CAP-KAFKA is this spec's own: no other spec orders it, so its stock can be compared exactly.
 const SKU = 'CAP-KAFKA';
 
-test('when payments fails, the shopper is told the shop is unavailable, the order fails, nothing is published and the stock is released', async ({ page, traces }) => {
+test('when payments fails, the shopper is told the shop is unavailable, the order fails, nothing is published and the stock is released', async ({
+  page,
+  traces,
+}) => {
   // Only the order request carries the fault (and the admin token that makes the gateway honour it).
-  await page.route('**/api/orders', (route) => route.request().method() === 'POST'
-    ? route.continue({ headers: { ...route.request().headers(), ...faultHeaders({ payments: 'error' }) } })
-    : route.continue());
+  await page.route('**/api/orders', (route) =>
+    route.request().method() === 'POST'
+      ? route.continue({ headers: { ...route.request().headers(), ...faultHeaders({ payments: 'error' }) } })
+      : route.continue(),
+  );
   const shop = new Storefront(page);
   await shop.open();
   const stockBefore = await stockOf(SKU);
@@ -22,7 +27,7 @@ test('when payments fails, the shopper is told the shop is unavailable, the orde
   await shop.checkout(uniqueEmail('payments-error'));
   const response = await answer;
   expect(response.status()).toBe(503);
-  const body = await response.json() as { error: { code: string }; orderId: string };
+  const body = (await response.json()) as { error: { code: string }; orderId: string };
   const traceId = /^00-([0-9a-f]{32})-/.exec((await response.headerValue('traceresponse')) ?? '')?.[1];
   traces.track(traceId, 'payments-error order');
 
@@ -39,11 +44,16 @@ test('when payments fails, the shopper is told the shop is unavailable, the orde
   await expect(page.getByTestId('timeline-step-failed')).toHaveAttribute('data-state', 'failed');
   expect(await shop.traceIdOnPage()).toBe(traceId);
   const waterfall = page.getByTestId('trace-waterfall');
-  await expect(waterfall.locator('[data-testid="trace-span"][data-service="payments"][data-error="true"]').first()).toBeVisible({ timeout: 30_000 });
+  await expect(waterfall.locator('[data-testid="trace-span"][data-service="payments"][data-error="true"]').first()).toBeVisible({
+    timeout: 30_000,
+  });
   await expect(waterfall.locator('[data-testid="trace-span-event"][data-name="fault.injected"]').first()).toBeVisible();
 
   // The trace: payments' ERROR spans carry the injected fault, under an unbroken chain to the gateway.
-  const fault = { service: 'payments', event: { name: 'fault.injected', attributes: { 'fault.kind': 'error', 'fault.target': 'payments' } } };
+  const fault = {
+    service: 'payments',
+    event: { name: 'fault.injected', attributes: { 'fault.kind': 'error', 'fault.target': 'payments' } },
+  };
   // Over gRPC: the injected error is UNAVAILABLE (14), on payments' server span and orders' client span alike.
   const failedCharge = rpcSpan(Payments.method.charge, 'server', { service: 'payments', status: 'ERROR', code: 14 });
   const failedCall = rpcSpan(Payments.method.charge, 'client', { service: 'orders', status: 'ERROR', code: 14 });
@@ -56,19 +66,27 @@ test('when payments fails, the shopper is told the shop is unavailable, the orde
   // The fault sits in (or just under) each failed payments server span, and every one of them hangs
   // from orders' request, the gateway's request and the browser's submit.
   for (const span of matchSpans(trace, fault)) {
-    expect([span, ...ancestors(trace, span)].some((s) => s.service === 'payments' && s.kind === 'server' && isError(s)),
-      `${span.name} with fault.injected is in a payments server span with status ERROR`).toBe(true);
+    expect(
+      [span, ...ancestors(trace, span)].some((s) => s.service === 'payments' && s.kind === 'server' && isError(s)),
+      `${span.name} with fault.injected is in a payments server span with status ERROR`,
+    ).toBe(true);
   }
   await expect(trace).toHaveParent(failedCharge, failedCall);
   // Charge is idempotent (by its key): orders retried it, each attempt its own client span, all within the budget.
   await expect(trace).toHaveSpan(failedCall, 3);
   // The refund by order that follows carries the same fault, so it fails the same way: every
   // injected error sits under an UNAVAILABLE gRPC call of orders.
-  await expect(trace).toHaveAncestor(fault, { service: 'orders', kind: 'client', status: 'ERROR', attributes: { 'rpc.system': 'grpc', 'rpc.grpc.status_code': 14 } });
+  await expect(trace).toHaveAncestor(fault, {
+    service: 'orders',
+    kind: 'client',
+    status: 'ERROR',
+    attributes: { 'rpc.system': 'grpc', 'rpc.grpc.status_code': 14 },
+  });
   await expect(trace).toHaveAncestor(fault, { service: 'orders', name: 'POST /orders', kind: 'server', status: 'ERROR' });
   await expect(trace).toHaveAncestor(fault, { service: 'gateway', name: 'POST /api/orders', kind: 'server', status: 'ERROR' });
   await expect(trace).toHaveAncestor(fault, { service: 'storefront' });
-  for (const fault of injectedFaults(trace)) expect(fault, 'only the payments fault was injected').toMatchObject({ kind: 'error', target: 'payments' });
+  for (const fault of injectedFaults(trace))
+    expect(fault, 'only the payments fault was injected').toMatchObject({ kind: 'error', target: 'payments' });
   await expect(trace).not.toHaveSpan({ name: /^send orders\.placed/ });
   await expect(trace).not.toHaveSpan({ service: 'fulfillment' });
 

@@ -23,8 +23,11 @@ test('fault baggage from a client without the admin token is stripped at the gat
     spans: [{ service: 'orders', name: 'process orders.notified' }],
   });
   await expect(trace).toHaveSpan({
-    service: 'gateway', name: 'POST /api/orders', kind: 'server',
-    attributes: { 'hoptrace.fault.baggage_stripped': 1, 'http.response.status_code': 201 }, event: 'fault.baggage_stripped',
+    service: 'gateway',
+    name: 'POST /api/orders',
+    kind: 'server',
+    attributes: { 'hoptrace.fault.baggage_stripped': 1, 'http.response.status_code': 201 },
+    event: 'fault.baggage_stripped',
   });
   expect(injectedFaults(trace), 'no fault injected anywhere').toEqual([]);
   await expect(trace).not.toHaveSpan({ status: 'ERROR' });

@@ -14,11 +14,19 @@ import { hostPort, project, prometheusUrl, stackStatus } from './stack';
 const run = promisify(execFile);
 const paths = resolvePaths();
 
-export interface Broker { name: string; nodeId: number; bootstrap: string }
+export interface Broker {
+  name: string;
+  nodeId: number;
+  bootstrap: string;
+}
 
-export const brokers: Broker[] = project.services.filter((s) => s.native?.kind === 'kafka').map((s) => ({
-  name: s.name, nodeId: Number(s.environment.KAFKA_NODE_ID), bootstrap: hostPort(s.name, 9092),
-}));
+export const brokers: Broker[] = project.services
+  .filter((s) => s.native?.kind === 'kafka')
+  .map((s) => ({
+    name: s.name,
+    nodeId: Number(s.environment.KAFKA_NODE_ID),
+    bootstrap: hostPort(s.name, 9092),
+  }));
 
 export const brokerOfNode = (nodeId: number): Broker => {
   const broker = brokers.find((b) => b.nodeId === nodeId);
@@ -37,9 +45,24 @@ const toolsClasspath = () => {
  */
 export async function quorumLeader(): Promise<number> {
   const running = new Set((await stackStatus()).filter((s) => s.state === 'ready').map((s) => s.name));
-  const bootstrap = brokers.filter((b) => running.has(b.name)).map((b) => b.bootstrap).join(',');
-  const { stdout } = await run('java', ['-Xmx64m', '-cp', toolsClasspath(), 'org.apache.kafka.tools.MetadataQuorumCommand',
-    '--bootstrap-server', bootstrap, 'describe', '--status'], { timeout: 60_000 });
+  const bootstrap = brokers
+    .filter((b) => running.has(b.name))
+    .map((b) => b.bootstrap)
+    .join(',');
+  const { stdout } = await run(
+    'java',
+    [
+      '-Xmx64m',
+      '-cp',
+      toolsClasspath(),
+      'org.apache.kafka.tools.MetadataQuorumCommand',
+      '--bootstrap-server',
+      bootstrap,
+      'describe',
+      '--status',
+    ],
+    { timeout: 60_000 },
+  );
   const id = /^LeaderId:\s+(\d+)/m.exec(stdout)?.[1];
   if (id === undefined) throw new Error(`kafka-metadata-quorum named no leader:\n${stdout}`);
   return Number(id);
@@ -50,7 +73,7 @@ type Vector = { metric: Record<string, string>; value: [number, string] }[];
 /** An instant query: each series' labels and value. */
 export async function promQuery(expr: string): Promise<{ labels: Record<string, string>; value: number }[]> {
   const res = await fetch(`${prometheusUrl}/api/v1/query`, { method: 'POST', body: new URLSearchParams({ query: expr }) });
-  const body = await res.json() as { status: string; data: { result: Vector }; error?: string };
+  const body = (await res.json()) as { status: string; data: { result: Vector }; error?: string };
   if (body.status !== 'success') throw new Error(`${expr}: ${body.error}`);
   return body.data.result.map((r) => ({ labels: r.metric, value: Number(r.value[1]) }));
 }
@@ -80,7 +103,14 @@ export async function clusterHealth(): Promise<ClusterHealth> {
  */
 export async function waitForClusterHealthy(timeoutMs: number): Promise<{ health: ClusterHealth; ok: boolean; ms: number }> {
   const started = Date.now();
-  const { value, done } = await pollUntil(clusterHealth, (h) => Object.keys(h.underReplicated).length === brokers.length
-    && Object.values(h.underReplicated).every((v) => v === 0) && h.groupsReporting > 0 && h.maxLag === 0, { timeoutMs, intervalMs: 1000 });
+  const { value, done } = await pollUntil(
+    clusterHealth,
+    (h) =>
+      Object.keys(h.underReplicated).length === brokers.length &&
+      Object.values(h.underReplicated).every((v) => v === 0) &&
+      h.groupsReporting > 0 &&
+      h.maxLag === 0,
+    { timeoutMs, intervalMs: 1000 },
+  );
   return { health: value, ok: done, ms: Date.now() - started };
 }

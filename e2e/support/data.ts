@@ -7,12 +7,24 @@ import { kafka, query } from './stack';
  * one place tests know the services' schemas.
  */
 
-export interface OutboxRow { topic: string; sent: boolean }
-export interface ReservationRow { status: 'reserved' | 'committed' | 'released' }
-export interface OrderRow { id: string; status: string; failure_reason: string | null; trace_id: string }
+export interface OutboxRow {
+  topic: string;
+  sent: boolean;
+}
+export interface ReservationRow {
+  status: 'reserved' | 'committed' | 'released';
+}
+export interface OrderRow {
+  id: string;
+  status: string;
+  failure_reason: string | null;
+  trace_id: string;
+}
 
 export const outboxOf = (orderId: string) =>
-  query<OutboxRow & Record<string, unknown>>('orders', 'SELECT topic, sent_at IS NOT NULL AS sent FROM outbox WHERE message_key = $1', [orderId]);
+  query<OutboxRow & Record<string, unknown>>('orders', 'SELECT topic, sent_at IS NOT NULL AS sent FROM outbox WHERE message_key = $1', [
+    orderId,
+  ]);
 
 /** The event id of the order's OrderPlaced (its outbox row), which the message on the topic carries. */
 export const placedEventIdOf = async (orderId: string) =>
@@ -30,12 +42,19 @@ export const orderIdsOfTrace = async (traceId: string) =>
 
 /** Every order created since `since`: its trace, its status and the domain of its address. */
 export const ordersSince = async (since: Date) =>
-  (await query<{ trace_id: string; status: string; domain: string }>('orders', "SELECT trace_id, status, split_part(email, '@', 2) AS domain FROM orders WHERE created_at >= $1", [since]))
-    .map((r) => ({ traceId: r.trace_id, status: r.status, domain: r.domain }));
+  (
+    await query<{ trace_id: string; status: string; domain: string }>(
+      'orders',
+      "SELECT trace_id, status, split_part(email, '@', 2) AS domain FROM orders WHERE created_at >= $1",
+      [since],
+    )
+  ).map((r) => ({ traceId: r.trace_id, status: r.status, domain: r.domain }));
 
 /** Reservations inventory created in a time window (none while the orders database was down). */
 export const reservationsCreatedBetween = async (from: Date, to: Date) =>
-  (await query<{ n: number }>('inventory', 'SELECT count(*)::int AS n FROM reservations WHERE created_at BETWEEN $1 AND $2', [from, to]))[0]!.n;
+  (
+    await query<{ n: number }>('inventory', 'SELECT count(*)::int AS n FROM reservations WHERE created_at BETWEEN $1 AND $2', [from, to])
+  )[0]!.n;
 
 export const reservationsOf = (orderId: string) =>
   query<ReservationRow & Record<string, unknown>>('inventory', 'SELECT status FROM reservations WHERE order_id = $1', [orderId]);
@@ -52,7 +71,13 @@ export const notificationCount = async (orderId: string) =>
 export const stockOf = async (sku: string) =>
   (await query<{ stock: number }>('inventory', 'SELECT stock FROM products WHERE sku = $1', [sku]))[0]!.stock;
 
-export interface TopicMessage { key: string; value: string; headers: Record<string, string>; partition: number; offset: string }
+export interface TopicMessage {
+  key: string;
+  value: string;
+  headers: Record<string, string>;
+  partition: number;
+  offset: string;
+}
 
 /**
  * Reads a topic from the beginning with a throw-away consumer group and returns every message
@@ -78,10 +103,21 @@ export async function readTopic(topic: string, keys: string[], { timeoutMs = 30_
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const finish = () => { clearTimeout(timer); resolve(); };
-      const timer = setTimeout(() => (requireAll
-        ? reject(new Error(`${topic}: saw ${found.map((m) => m.key).join(', ') || 'none'} of ${keys.join(', ')} within ${timeoutMs / 1000} s`))
-        : resolve()), timeoutMs);
+      const finish = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(
+        () =>
+          requireAll
+            ? reject(
+                new Error(
+                  `${topic}: saw ${found.map((m) => m.key).join(', ') || 'none'} of ${keys.join(', ')} within ${timeoutMs / 1000} s`,
+                ),
+              )
+            : resolve(),
+        timeoutMs,
+      );
       if (caughtUp() && !requireAll) finish();
       void consumer.run({
         eachMessage: async ({ partition, message }) => {
@@ -89,7 +125,10 @@ export async function readTopic(topic: string, keys: string[], { timeoutMs = 30_
           const key = message.key?.toString() ?? '';
           if (keys.includes(key)) {
             found.push({
-              key, partition, offset: message.offset, value: message.value?.toString() ?? '',
+              key,
+              partition,
+              offset: message.offset,
+              value: message.value?.toString() ?? '',
               headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])),
             });
           }

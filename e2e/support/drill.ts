@@ -17,7 +17,11 @@ export interface DrillStep {
   run: () => Promise<unknown>;
 }
 
-export interface Window { before: Percentiles; during: Percentiles; after: Percentiles }
+export interface Window {
+  before: Percentiles;
+  during: Percentiles;
+  after: Percentiles;
+}
 
 export interface DrillResult {
   report: LoadReport;
@@ -31,7 +35,12 @@ export interface DrillResult {
   memory?: StackMemory;
 }
 
-export interface StackMemory { atMs: number; totalRssGiB: number; totalPssGiB: number; componentsMiB: Record<string, { rss: number; pss: number }> }
+export interface StackMemory {
+  atMs: number;
+  totalRssGiB: number;
+  totalPssGiB: number;
+  componentsMiB: Record<string, { rss: number; pss: number }>;
+}
 
 /**
  * RSS of each component's main process and PSS of its process tree, as npm run bench measures
@@ -50,7 +59,12 @@ async function stackMemory(atMs: number): Promise<StackMemory> {
 
 const POST = 'POST /api/orders';
 
-export async function runDrill(plan: { ratePerSecond: number; durationMs: number; steps: DrillStep[]; settleMs?: number }): Promise<DrillResult> {
+export async function runDrill(plan: {
+  ratePerSecond: number;
+  durationMs: number;
+  steps: DrillStep[];
+  settleMs?: number;
+}): Promise<DrillResult> {
   const posts: { at: number; ms: number }[] = [];
   const steps: DrillResult['steps'] = [];
   let started!: number;
@@ -59,7 +73,12 @@ export async function runDrill(plan: { ratePerSecond: number; durationMs: number
   // Under the full load, just before the first step breaks anything.
   const measureAt = Math.max(0, (plan.steps[0]?.atMs ?? plan.durationMs) - 1000);
   const report = await runLoad({
-    gatewayUrl, jaegerUrl: jaegerQueryUrl, adminToken: adminToken(), mix: { order: 1 }, faults: [], checkSpans: true,
+    gatewayUrl,
+    jaegerUrl: jaegerQueryUrl,
+    adminToken: adminToken(),
+    mix: { order: 1 },
+    faults: [],
+    checkSpans: true,
     settleTimeoutMs: plan.settleMs ?? 180_000,
     model: { kind: 'open', ratePerSecond: plan.ratePerSecond, durationMs: plan.durationMs, arrivals: 'uniform', maxInFlight: 2000 },
     hooks: {
@@ -75,7 +94,9 @@ export async function runDrill(plan: { ratePerSecond: number; durationMs: number
           }
         })();
       },
-      answered: (endpoint, ms, at) => { if (endpoint === POST) posts.push({ at, ms }); },
+      answered: (endpoint, ms, at) => {
+        if (endpoint === POST) posts.push({ at, ms });
+      },
     },
   });
   await schedule;
@@ -83,17 +104,35 @@ export async function runDrill(plan: { ratePerSecond: number; durationMs: number
   const from = steps[0]?.startedAt ?? Infinity;
   const to = steps.at(-1)?.doneAt ?? Infinity;
   const window = <T>(items: T[], at: (t: T) => number, value: (t: T) => number | undefined): Window => {
-    const pick = (keep: (t: number) => boolean) => percentilesOf(items.filter((i) => keep(at(i))).flatMap((i) => { const v = value(i); return v === undefined ? [] : [v]; }));
+    const pick = (keep: (t: number) => boolean) =>
+      percentilesOf(
+        items
+          .filter((i) => keep(at(i)))
+          .flatMap((i) => {
+            const v = value(i);
+            return v === undefined ? [] : [v];
+          }),
+      );
     return { before: pick((t) => t < from), during: pick((t) => t >= from && t <= to), after: pick((t) => t > to) };
   };
   const settled = new Map(report.settled.map((s) => [s.id, s]));
   return {
-    report, steps, memory: measured,
-    post: window(posts, (p) => p.at, (p) => p.ms),
-    completion: window(report.placed, (o) => o.acceptedAt, (o) => {
-      const s = settled.get(o.id);
-      return s?.placedAt && s.completedAt ? s.completedAt.getTime() - s.placedAt.getTime() : undefined;
-    }),
+    report,
+    steps,
+    memory: measured,
+    post: window(
+      posts,
+      (p) => p.at,
+      (p) => p.ms,
+    ),
+    completion: window(
+      report.placed,
+      (o) => o.acceptedAt,
+      (o) => {
+        const s = settled.get(o.id);
+        return s?.placedAt && s.completedAt ? s.completedAt.getTime() - s.placedAt.getTime() : undefined;
+      },
+    ),
   };
 }
 
@@ -104,7 +143,14 @@ export function describeCost(result: DrillResult): string[] {
   const line = (label: string, w: Window) =>
     `${label}: p99 before ${ms(w.before.p99Ms)} ms (n ${w.before.count}), during ${ms(w.during.p99Ms)} ms (n ${w.during.count}), after ${ms(w.after.p99Ms)} ms (n ${w.after.count}); p50 ${ms(w.before.p50Ms)} / ${ms(w.during.p50Ms)} / ${ms(w.after.p50Ms)} ms`;
   const m = result.memory;
-  return [line('POST /api/orders', result.post), line('placed → completed', result.completion),
-    ...(m ? [`memory ${(m.atMs / 1000).toFixed(0)} s into the load: ${m.totalRssGiB.toFixed(2)} GiB RSS (${m.totalPssGiB.toFixed(2)} GiB PSS) over ${Object.keys(m.componentsMiB).length} components`] : []),
-    ...result.steps.map((s) => `${s.what}: took ${((s.doneAt - s.startedAt) / 1000).toFixed(1)} s`)];
+  return [
+    line('POST /api/orders', result.post),
+    line('placed → completed', result.completion),
+    ...(m
+      ? [
+          `memory ${(m.atMs / 1000).toFixed(0)} s into the load: ${m.totalRssGiB.toFixed(2)} GiB RSS (${m.totalPssGiB.toFixed(2)} GiB PSS) over ${Object.keys(m.componentsMiB).length} components`,
+        ]
+      : []),
+    ...result.steps.map((s) => `${s.what}: took ${((s.doneAt - s.startedAt) / 1000).toFixed(1)} s`),
+  ];
 }

@@ -35,7 +35,10 @@ export class TraceRecorder {
         await testInfo.attach(`${name}.json`, { body: JSON.stringify(raw, null, 2), contentType: 'application/json' });
         await testInfo.attach(`${name}.tree.txt`, { body: formatTree(fromJaeger(raw)), contentType: 'text/plain' });
       } catch (err) {
-        await testInfo.attach(`${name}.txt`, { body: `could not read trace ${traceId}: ${(err as Error).message}`, contentType: 'text/plain' });
+        await testInfo.attach(`${name}.txt`, {
+          body: `could not read trace ${traceId}: ${(err as Error).message}`,
+          contentType: 'text/plain',
+        });
       }
     }
   }

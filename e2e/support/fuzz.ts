@@ -12,16 +12,58 @@ export const runs = (n: number) => Math.max(1, Math.round(n * FUZZ_SCALE));
 export const nastyString = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.constantFrom('\ud800', '\udfff', 'a\ud83dz', '\u202egnp.exe', '\u200f\u200e', '\u0000', 'nul\u0000byte', '💥🛒', 'Ω≈ç√', '\ufeff', '%00', '%zz', '../..', '<script>',
-    'a'.repeat(300), '__proto__', 'constructor', 'prototype', 'null', 'true', '1e309', '-0'),
+  fc.constantFrom(
+    '\ud800',
+    '\udfff',
+    'a\ud83dz',
+    '\u202egnp.exe',
+    '\u200f\u200e',
+    '\u0000',
+    'nul\u0000byte',
+    '💥🛒',
+    'Ω≈ç√',
+    '\ufeff',
+    '%00',
+    '%zz',
+    '../..',
+    '<script>',
+    'a'.repeat(300),
+    '__proto__',
+    'constructor',
+    'prototype',
+    'null',
+    'true',
+    '1e309',
+    '-0',
+  ),
 );
 
 /** Numbers a validator should survive: negative, fractional, enormous, not finite once parsed. */
-export const nastyNumber = fc.oneof(fc.integer(), fc.double(), fc.constantFrom(-1, 0, -0, 0.5, 1.5, 99, 100, 2 ** 53 + 1, 1e308, -1e308, Number.MAX_SAFE_INTEGER, Number.MIN_VALUE));
+export const nastyNumber = fc.oneof(
+  fc.integer(),
+  fc.double(),
+  fc.constantFrom(-1, 0, -0, 0.5, 1.5, 99, 100, 2 ** 53 + 1, 1e308, -1e308, Number.MAX_SAFE_INTEGER, Number.MIN_VALUE),
+);
 
 /** JSON text that is not a value, or is cut short. */
 export const brokenJson = fc.oneof(
-  fc.constantFrom('{', '[', '{"email":', '{"items":[{"sku":"MUG-01","quantity":1}', 'nul', 'NaN', 'Infinity', '{"a":1,}', "{'a':1}", '\u0000', '', ' ', '{"a":"\\ud800"}', '[]]', '1 2'),
+  fc.constantFrom(
+    '{',
+    '[',
+    '{"email":',
+    '{"items":[{"sku":"MUG-01","quantity":1}',
+    'nul',
+    'NaN',
+    'Infinity',
+    '{"a":1,}',
+    "{'a':1}",
+    '\u0000',
+    '',
+    ' ',
+    '{"a":"\\ud800"}',
+    '[]]',
+    '1 2',
+  ),
   fc.json().map((text) => text.slice(0, Math.max(0, text.length - 1))),
 );
 

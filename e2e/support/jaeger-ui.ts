@@ -17,7 +17,9 @@ export class JaegerUi {
    * puts the trace's name first).
    */
   async expectRealUi(): Promise<void> {
-    await expect(this.page, 'Jaeger serves the real UI, not its placeholder page (is HOPTRACE_JAEGER_UI_ASSETS set?)').toHaveTitle(/Jaeger UI$/);
+    await expect(this.page, 'Jaeger serves the real UI, not its placeholder page (is HOPTRACE_JAEGER_UI_ASSETS set?)').toHaveTitle(
+      /Jaeger UI$/,
+    );
     await expect(this.page.locator('#jaeger-ui-root')).toBeAttached();
   }
 
@@ -76,7 +78,11 @@ export class JaegerUi {
     await this.page.goto(`${jaegerQueryUrl}/search`);
     await this.expectRealUi();
     await this.choose(this.page.locator('.ant-select[name="service"]'), service);
-    await this.page.locator('input[name="tags"]').fill(Object.entries(tags).map(([k, v]) => `${k}=${v}`).join(' '));
+    await this.page.locator('input[name="tags"]').fill(
+      Object.entries(tags)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' '),
+    );
     await this.page.getByRole('button', { name: 'Find Traces' }).click();
     return this.page.locator('.ResultItem');
   }
@@ -97,8 +103,12 @@ export class JaegerUi {
     if ((await kindSelect.locator('.ant-select-content-value').getAttribute('title')) !== kind) await this.choose(kindSelect, kind);
     const fetched = this.page.waitForResponse((res) => {
       const url = new URL(res.url());
-      return url.pathname === '/api/metrics/calls' && url.searchParams.get('service') === service
-        && url.searchParams.get('spanKind') === kind.toLowerCase() && url.searchParams.get('groupByOperation') === 'true';
+      return (
+        url.pathname === '/api/metrics/calls' &&
+        url.searchParams.get('service') === service &&
+        url.searchParams.get('spanKind') === kind.toLowerCase() &&
+        url.searchParams.get('groupByOperation') === 'true'
+      );
     });
     await this.choose(serviceSelect, service);
     return fetched;

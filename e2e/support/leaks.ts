@@ -66,7 +66,9 @@ export function leaksInLine(text: string, adminToken: string, secrets: readonly 
   let parsed: unknown = line;
   try {
     parsed = JSON.parse(line);
-  } catch { /* a line that is not JSON is scanned as text */ }
+  } catch {
+    /* a line that is not JSON is scanned as text */
+  }
   for (const [key, value] of pairsOf(parsed, typeof parsed === 'string' ? 'line' : '')) {
     const kind = leakIn(key, value, adminToken, secrets);
     if (kind) return `${kind} (under "${key}")`;

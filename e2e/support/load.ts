@@ -26,10 +26,14 @@ export async function placeOrdersUnderLoad(count: number, concurrency: number): 
     while (next < count) {
       const i = next++;
       const sent = Date.now();
-      const res = await api<CreatedOrder>('POST', '/api/orders', orderRequest({
-        email: `load${i}@example.com`,
-        items: [{ sku: SKUS[i % SKUS.length]!, quantity: 1 + (i % 3) }],
-      }));
+      const res = await api<CreatedOrder>(
+        'POST',
+        '/api/orders',
+        orderRequest({
+          email: `load${i}@example.com`,
+          items: [{ sku: SKUS[i % SKUS.length]!, quantity: 1 + (i % 3) }],
+        }),
+      );
       if (res.status === 201) orders.push({ id: res.body.id, traceId: res.body.traceId, latencyMs: Date.now() - sent });
       else rejected.push({ status: res.status, body: res.body });
     }

@@ -33,31 +33,49 @@ export interface Killed {
 
 /** The partitions an instance of `service` held at `at`: its last rebalance span before then. */
 export async function assignmentAt(service: string, instance: string, at: number): Promise<string[]> {
-  const found = await jaeger.findTraces({ service, operation: `rebalance ${service}`, startUs: (at - 30 * 60_000) * 1000, endUs: at * 1000, limit: 200 });
-  const mine = found.flatMap((raw) => raw.spans.filter((s) => raw.processes[s.processID]?.tags?.some((t) => t.key === 'service.instance.id' && t.value === instance)))
+  const found = await jaeger.findTraces({
+    service,
+    operation: `rebalance ${service}`,
+    startUs: (at - 30 * 60_000) * 1000,
+    endUs: at * 1000,
+    limit: 200,
+  });
+  const mine = found
+    .flatMap((raw) =>
+      raw.spans.filter((s) => raw.processes[s.processID]?.tags?.some((t) => t.key === 'service.instance.id' && t.value === instance)),
+    )
     .sort((a, b) => b.startTime - a.startTime);
   const assigned = mine[0]?.tags?.find((t) => t.key === 'hoptrace.kafka.partitions.assigned')?.value;
-  return assigned === undefined ? [] : JSON.parse(String(assigned)) as string[];
+  return assigned === undefined ? [] : (JSON.parse(String(assigned)) as string[]);
 }
 
-const downstreamOf = (killed: Killed) => (trace: Trace, spanId: string): boolean => {
-  const span = trace.spans.find((s) => s.spanId === spanId);
-  if (!span) return false;
-  const produced = KAFKA_HOPS.filter((h) => h.producer === killed.service).map((h) => `process ${h.topic}`);
-  return (span.kind === 'consumer' && produced.includes(span.name)) || (span.kind === 'server' && killed.calls.includes(span.service));
-};
+const downstreamOf =
+  (killed: Killed) =>
+  (trace: Trace, spanId: string): boolean => {
+    const span = trace.spans.find((s) => s.spanId === spanId);
+    if (!span) return false;
+    const produced = KAFKA_HOPS.filter((h) => h.producer === killed.service).map((h) => `process ${h.topic}`);
+    return (span.kind === 'consumer' && produced.includes(span.name)) || (span.kind === 'server' && killed.calls.includes(span.service));
+  };
 
 /**
  * The trace ids whose findings are all the killed process' lost spans (see above); throws when a
  * trace with findings does not fit, naming why.
  */
-export async function lostWithKilledProcess(killed: Killed, findings: Finding[], placed: { traceId: string; id: string; acceptedAt: number }[]): Promise<Set<string>> {
+export async function lostWithKilledProcess(
+  killed: Killed,
+  findings: Finding[],
+  placed: { traceId: string; id: string; acceptedAt: number }[],
+): Promise<Set<string>> {
   const byTrace = new Map<string, Finding[]>();
   for (const f of findings) byTrace.set(f.traceId, [...(byTrace.get(f.traceId) ?? []), f]);
   if (byTrace.size === 0) return new Set();
   const held = new Set(await assignmentAt(killed.service, killed.instance, killed.killedAt));
   const orders = placed.filter((o) => byTrace.has(o.traceId));
-  const messages = await readTopic(killed.consumes, orders.map((o) => o.id));
+  const messages = await readTopic(
+    killed.consumes,
+    orders.map((o) => o.id),
+  );
   const problems: string[] = [];
   for (const order of orders) {
     const raw = await jaeger.getTrace(order.traceId);
@@ -66,14 +84,23 @@ export async function lostWithKilledProcess(killed: Killed, findings: Finding[],
     const isDownstream = downstreamOf(killed);
     const ofKilledInstance = (spanId: string) => {
       const span = raw?.spans.find((x) => x.spanID === spanId);
-      return raw?.processes[span?.processID ?? '']?.tags?.some((t) => t.key === 'service.instance.id' && t.value === killed.instance) ?? false;
+      return (
+        raw?.processes[span?.processID ?? '']?.tags?.some((t) => t.key === 'service.instance.id' && t.value === killed.instance) ?? false
+      );
     };
-    const unexplained = own.filter((f) => !(f.check === 'missing-service' && f.service === killed.service)
-      && !(f.check === 'orphan-span' && trace && f.spanId !== undefined && (isDownstream(trace, f.spanId) || ofKilledInstance(f.spanId))));
+    const unexplained = own.filter(
+      (f) =>
+        !(f.check === 'missing-service' && f.service === killed.service) &&
+        !(f.check === 'orphan-span' && trace && f.spanId !== undefined && (isDownstream(trace, f.spanId) || ofKilledInstance(f.spanId))),
+    );
     const partitions = messages.filter((m) => m.key === order.id).map((m) => `${killed.consumes}/${m.partition}`);
     if (unexplained.length) problems.push(`${order.traceId}: ${unexplained.map((f) => `${f.check} ${f.message}`).join('; ')}`);
-    else if (!partitions.some((p) => held.has(p))) problems.push(`${order.traceId}: its message was on ${partitions.join(', ') || 'no partition'}, not one the killed instance held (${[...held].join(', ')})`);
-    else if (order.acceptedAt > killed.killedAt + 1000 || order.acceptedAt < killed.killedAt - 30_000) problems.push(`${order.traceId}: accepted ${((order.acceptedAt - killed.killedAt) / 1000).toFixed(1)} s from the kill`);
+    else if (!partitions.some((p) => held.has(p)))
+      problems.push(
+        `${order.traceId}: its message was on ${partitions.join(', ') || 'no partition'}, not one the killed instance held (${[...held].join(', ')})`,
+      );
+    else if (order.acceptedAt > killed.killedAt + 1000 || order.acceptedAt < killed.killedAt - 30_000)
+      problems.push(`${order.traceId}: accepted ${((order.acceptedAt - killed.killedAt) / 1000).toFixed(1)} s from the kill`);
   }
   if (problems.length) throw new Error(`findings the kill does not explain:\n  ${problems.join('\n  ')}`);
   return new Set(orders.map((o) => o.traceId));

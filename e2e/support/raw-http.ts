@@ -52,22 +52,33 @@ export function parseResponse(raw: Buffer, ms: number): RawResponse {
     headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
   }
   const rest = raw.subarray(end + 4);
-  const body = headers['transfer-encoding']?.includes('chunked') ? decodeChunked(rest) : rest.subarray(0, headers['content-length'] ? Number(headers['content-length']) : undefined);
+  const body = headers['transfer-encoding']?.includes('chunked')
+    ? decodeChunked(rest)
+    : rest.subarray(0, headers['content-length'] ? Number(headers['content-length']) : undefined);
   return { status, headers, body: body.toString('utf8'), ms };
 }
 
 export function rawRequest(req: RawRequest): Promise<RawResponse> {
   const body = req.body === undefined ? undefined : Buffer.isBuffer(req.body) ? req.body : Buffer.from(req.body);
   const head = [`${req.method} ${req.path} HTTP/1.1`, `host: ${req.host}:${req.port}`, 'connection: close'];
-  const headerBytes = (req.headers ?? []).map(([k, v]) => Buffer.concat([Buffer.from(`${k}: `), Buffer.isBuffer(v) ? v : Buffer.from(v), Buffer.from('\r\n')]));
-  const bytes = Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n`), ...headerBytes,
-    Buffer.from(body ? `content-length: ${body.length}\r\n\r\n` : '\r\n'), ...(body ? [body] : [])]);
+  const headerBytes = (req.headers ?? []).map(([k, v]) =>
+    Buffer.concat([Buffer.from(`${k}: `), Buffer.isBuffer(v) ? v : Buffer.from(v), Buffer.from('\r\n')]),
+  );
+  const bytes = Buffer.concat([
+    Buffer.from(`${head.join('\r\n')}\r\n`),
+    ...headerBytes,
+    Buffer.from(body ? `content-length: ${body.length}\r\n\r\n` : '\r\n'),
+    ...(body ? [body] : []),
+  ]);
   const timeoutMs = req.timeoutMs ?? 10_000;
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const chunks: Buffer[] = [];
     const socket = connect({ host: req.host, port: req.port, localAddress: req.localAddress }, () => socket.write(bytes));
-    const timer = setTimeout(() => { socket.destroy(); reject(new NoAnswer(`${req.method} ${req.path}: no answer within ${timeoutMs} ms`)); }, timeoutMs);
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new NoAnswer(`${req.method} ${req.path}: no answer within ${timeoutMs} ms`));
+    }, timeoutMs);
     socket.on('data', (c: Buffer) => chunks.push(c));
     socket.on('error', (err) => {
       // A server may answer and close before it read all we wrote (e.g. 431): the answer counts.

@@ -22,11 +22,23 @@ const hooks = {};
 const logger = pino({ level: 'silent' });
 
 const apps: Record<ServiceName, () => Koa> = {
-  gateway: () => gatewayApp({
-    inventory: none, orders: none, notifications: none, logger, readiness: [], storefrontDir: '/nonexistent', jaegerUiUrl: 'http://127.0.0.1/',
-    jaeger: none, collectorTracesUrl: 'http://127.0.0.1/', adminToken: 'inert-token-for-reading-routes', faults, faultRules: new FaultRules(),
-    requestBudgetMs: 1000, w3cHarness: true,
-  }),
+  gateway: () =>
+    gatewayApp({
+      inventory: none,
+      orders: none,
+      notifications: none,
+      logger,
+      readiness: [],
+      storefrontDir: '/nonexistent',
+      jaegerUiUrl: 'http://127.0.0.1/',
+      jaeger: none,
+      collectorTracesUrl: 'http://127.0.0.1/',
+      adminToken: 'inert-token-for-reading-routes',
+      faults,
+      faultRules: new FaultRules(),
+      requestBudgetMs: 1000,
+      w3cHarness: true,
+    }),
   orders: () => ordersApp({ store: none, placeOrderDeps: none, logger, readiness: [], hooks }),
   inventory: () => inventoryApp({ store: none, logger, readiness: [], hooks }),
   payments: () => paymentsApp({ logger, hooks }),
@@ -34,15 +46,28 @@ const apps: Record<ServiceName, () => Koa> = {
   notifications: () => notificationsApp({ store: none, logger, readiness: [], hooks }),
 };
 
-
 /** Route patterns with each parameter filled in by `id`. */
 export function routesOf(service: ServiceName, id: string): { path: string; methods: string[] }[] {
   return servedRoutes(apps[service]!()).map((r) => ({ path: r.path.replace(/:[a-zA-Z]+/g, id), methods: r.methods }));
 }
 
 /** What the gateway serves around its router: the storefront, the span relay, and paths nobody serves. */
-export const GATEWAY_EXTRA_PATHS = (id: string) => ['/', '/chaos', `/orders/${id}`, '/assets/index.js', '/favicon.ico', '/otlp/v1/traces', '/otlp/v1/logs',
-  '/nope', '/api', '/api/nope', '/api/admin', '/api/admin/nope', '/api/orders/', '/%2e%2e/etc/passwd'];
+export const GATEWAY_EXTRA_PATHS = (id: string) => [
+  '/',
+  '/chaos',
+  `/orders/${id}`,
+  '/assets/index.js',
+  '/favicon.ico',
+  '/otlp/v1/traces',
+  '/otlp/v1/logs',
+  '/nope',
+  '/api',
+  '/api/nope',
+  '/api/admin',
+  '/api/admin/nope',
+  '/api/orders/',
+  '/%2e%2e/etc/passwd',
+];
 
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 

@@ -15,17 +15,30 @@ export interface ApiResponse<T = unknown> {
  * A test is no stranger: it sends the admin token, which exempts it from the per-client rate
  * limit, unless `headers.authorization` says otherwise (`STRANGER` sends none at all).
  */
-export async function api<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+export async function api<T = unknown>(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<ApiResponse<T>> {
   const { authorization = `Bearer ${adminToken()}`, ...rest } = headers;
   const res = await fetch(`${gatewayUrl}${path}`, {
     method,
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(authorization ? { authorization } : {}), ...rest },
+    headers: {
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(authorization ? { authorization } : {}),
+      ...rest,
+    },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     signal: AbortSignal.timeout(15_000),
   });
   const text = await res.text();
   let parsed: unknown = text;
-  try { parsed = text ? JSON.parse(text) : undefined; } catch { /* not JSON: keep the text */ }
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* not JSON: keep the text */
+  }
   return { status: res.status, body: parsed as T, headers: res.headers };
 }
 
@@ -54,7 +67,9 @@ export async function waitForOrder(id: string, statuses: OrderStatus[], timeoutM
     }
     await sleep(200);
   }
-  throw new Error(`order ${id} did not reach ${statuses.join('/')} within ${timeoutMs / 1000} s (last status: ${last?.status ?? 'unknown'}${last?.failureReason ? `, ${last.failureReason}` : ''})`);
+  throw new Error(
+    `order ${id} did not reach ${statuses.join('/')} within ${timeoutMs / 1000} s (last status: ${last?.status ?? 'unknown'}${last?.failureReason ? `, ${last.failureReason}` : ''})`,
+  );
 }
 
 /** The admin token of the running stack (HOPTRACE_ADMIN_TOKEN, or the one `npm start` generated). */
@@ -66,7 +81,9 @@ export const adminToken = (): string => readAdminToken(resolvePaths());
  * which is what an untrusted client sends.
  */
 export function faultHeaders(faults: Record<string, string>, { withToken = true } = {}): Record<string, string> {
-  const baggage = Object.entries(faults).map(([service, fault]) => `hoptrace.fault.${service}=${fault}`).join(',');
+  const baggage = Object.entries(faults)
+    .map(([service, fault]) => `hoptrace.fault.${service}=${fault}`)
+    .join(',');
   return { baggage, ...(withToken ? { authorization: `Bearer ${adminToken()}` } : STRANGER) };
 }
 
@@ -86,16 +103,21 @@ export async function clearGlobalFaults(): Promise<void> {
  * traces themselves; the post-run trace audit leaves orders with this address domain out.
  */
 export const CLIENT_PARENT_DOMAIN = 'client-parent.example';
-export const clientParentEmail = (tag: string): string => `${tag}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}@${CLIENT_PARENT_DOMAIN}`;
+export const clientParentEmail = (tag: string): string =>
+  `${tag}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}@${CLIENT_PARENT_DOMAIN}`;
 
-export const uniqueEmail = (tag: string): string => `${tag}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+export const uniqueEmail = (tag: string): string =>
+  `${tag}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}@example.com`;
 
 export interface TimedResponse<T> extends ApiResponse<T> {
   ms: number;
 }
 
 /** POST /api/orders, timed from the client's side. */
-export async function placeOrder<T = CreatedOrder>(request: CreateOrderRequest, headers: Record<string, string> = {}): Promise<TimedResponse<T>> {
+export async function placeOrder<T = CreatedOrder>(
+  request: CreateOrderRequest,
+  headers: Record<string, string> = {},
+): Promise<TimedResponse<T>> {
   const started = performance.now();
   const res = await api<T>('POST', '/api/orders', request, headers);
   return { ...res, ms: performance.now() - started };

@@ -30,7 +30,8 @@ const socket = controlSocket(paths);
 export const composeEnvironment = (service: string): Record<string, string> => services.find((s) => s.name === service)?.environment ?? {};
 
 export const hostPort = (service: string, containerPort: number) => `${addresses.host}:${addresses.port(service, containerPort)}`;
-export const gatewayUrl = process.env.HOPTRACE_GATEWAY_URL ?? (secureMode ? `https://${hostPort('gateway', 8443)}` : `http://${hostPort('gateway', 8080)}`);
+export const gatewayUrl =
+  process.env.HOPTRACE_GATEWAY_URL ?? (secureMode ? `https://${hostPort('gateway', 8443)}` : `http://${hostPort('gateway', 8080)}`);
 export const jaegerQueryUrl = process.env.JAEGER_QUERY_URL ?? `${secureMode ? 'https' : 'http'}://${hostPort('jaeger', 16686)}`;
 export const prometheusUrl = process.env.PROMETHEUS_URL ?? `http://${hostPort('prometheus', 9090)}`;
 
@@ -67,7 +68,11 @@ export function postgresLogin(database: string, user?: string, password?: string
   const env = services.find((s) => s.name === 'postgres')!.environment;
   const base = { host: addresses.host, port: addresses.port('postgres', 5432), database, user: user ?? env.POSTGRES_USER };
   if (!pki) return { ...base, password: password ?? env.POSTGRES_PASSWORD };
-  return { ...base, password: password ?? readFileSync(pki.secret('postgres', base.user ?? 'postgres'), 'utf8'), ssl: { ca: readFileSync(pki.ca), rejectUnauthorized: true } };
+  return {
+    ...base,
+    password: password ?? readFileSync(pki.secret('postgres', base.user ?? 'postgres'), 'utf8'),
+    ssl: { ca: readFileSync(pki.ca), rejectUnauthorized: true },
+  };
 }
 
 /** Every broker of the running profile: a client outlives any one of them being down. */
@@ -84,8 +89,13 @@ export function kafka(clientId: string): Kafka {
 export function generatedSecrets(): string[] {
   if (!pki) return [];
   const passwords = readdirSync(join(pki.dir, 'secrets')).map((f) => readFileSync(join(pki.dir, 'secrets', f), 'utf8').trim());
-  const keyLines = readdirSync(pki.dir).filter((f) => f.endsWith('.key'))
-    .flatMap((f) => readFileSync(join(pki.dir, f), 'utf8').split('\n').filter((l) => l && !l.startsWith('-----')));
+  const keyLines = readdirSync(pki.dir)
+    .filter((f) => f.endsWith('.key'))
+    .flatMap((f) =>
+      readFileSync(join(pki.dir, f), 'utf8')
+        .split('\n')
+        .filter((l) => l && !l.startsWith('-----')),
+    );
   return [...passwords, ...keyLines];
 }
 

@@ -1,8 +1,21 @@
 import { expect as baseExpect } from '@playwright/test';
 import { KAFKA_HOPS, SERVICE_NAMES } from '@hoptrace/contracts';
 import {
-  ancestors, findSpans, formatTree, fromJaeger, isAncestor, isError, JaegerClient, orphans, servicesOf,
-  type AttributeValue, type JaegerTrace, type SpanEvent, type SpanKind, type Trace, type TraceSpan,
+  ancestors,
+  findSpans,
+  formatTree,
+  fromJaeger,
+  isAncestor,
+  isError,
+  JaegerClient,
+  orphans,
+  servicesOf,
+  type AttributeValue,
+  type JaegerTrace,
+  type SpanEvent,
+  type SpanKind,
+  type Trace,
+  type TraceSpan,
 } from '@hoptrace/traces';
 import { jaegerQueryUrl } from './stack';
 
@@ -22,11 +35,23 @@ export type { Trace, TraceSpan };
  * The span instrumentation-grpc makes for a call of a generated method, client or server side:
  * `grpc.hoptrace.payments.v1.Payments/Charge`, with the RPC attributes trace:check requires.
  */
-export function rpcSpan(method: { name: string; parent: { typeName: string } }, kind: 'client' | 'server', more: Omit<SpanMatch, 'name' | 'kind'> & { code?: number } = {}): SpanMatch {
+export function rpcSpan(
+  method: { name: string; parent: { typeName: string } },
+  kind: 'client' | 'server',
+  more: Omit<SpanMatch, 'name' | 'kind'> & { code?: number } = {},
+): SpanMatch {
   const { code, attributes, ...rest } = more;
   return {
-    ...rest, name: `grpc.${method.parent.typeName}/${method.name}`, kind,
-    attributes: { 'rpc.system': 'grpc', 'rpc.service': method.parent.typeName, 'rpc.method': method.name, ...(code !== undefined ? { 'rpc.grpc.status_code': code } : {}), ...attributes },
+    ...rest,
+    name: `grpc.${method.parent.typeName}/${method.name}`,
+    kind,
+    attributes: {
+      'rpc.system': 'grpc',
+      'rpc.service': method.parent.typeName,
+      'rpc.method': method.name,
+      ...(code !== undefined ? { 'rpc.grpc.status_code': code } : {}),
+      ...attributes,
+    },
   };
 }
 
@@ -53,7 +78,9 @@ export interface SpanMatch {
 }
 
 const valueMatches = (actual: AttributeValue | undefined, wanted: AttributeValue | RegExp): boolean =>
-  wanted instanceof RegExp ? actual !== undefined && wanted.test(String(actual)) : actual === wanted || (actual !== undefined && String(actual) === String(wanted));
+  wanted instanceof RegExp
+    ? actual !== undefined && wanted.test(String(actual))
+    : actual === wanted || (actual !== undefined && String(actual) === String(wanted));
 
 const attributesMatch = (actual: Record<string, AttributeValue>, wanted: Record<string, AttributeValue | RegExp> = {}) =>
   Object.entries(wanted).every(([key, value]) => valueMatches(actual[key], value));
@@ -81,16 +108,25 @@ export function describeMatch(match: SpanMatch): string {
     match.kind ? `[${match.kind}]` : '',
     match.status ?? '',
     match.attributes ? `with ${JSON.stringify(match.attributes, (_k, v) => (v instanceof RegExp ? String(v) : v))}` : '',
-    match.event ? `with event ${typeof match.event === 'string' ? match.event : JSON.stringify(match.event, (_k, v) => (v instanceof RegExp ? String(v) : v))}` : '',
+    match.event
+      ? `with event ${typeof match.event === 'string' ? match.event : JSON.stringify(match.event, (_k, v) => (v instanceof RegExp ? String(v) : v))}`
+      : '',
   ];
   return parts.filter(Boolean).join(' ');
 }
 
 /** Every `fault.injected` event in a trace, with the span that carries it. */
 export function injectedFaults(trace: Trace): { span: TraceSpan; kind: string; target: string; event: SpanEvent }[] {
-  return trace.spans.flatMap((span) => span.events.filter((e) => e.name === 'fault.injected').map((event) => ({
-    span, event, kind: String(event.attributes['fault.kind']), target: String(event.attributes['fault.target']),
-  })));
+  return trace.spans.flatMap((span) =>
+    span.events
+      .filter((e) => e.name === 'fault.injected')
+      .map((event) => ({
+        span,
+        event,
+        kind: String(event.attributes['fault.kind']),
+        target: String(event.attributes['fault.target']),
+      })),
+  );
 }
 
 export interface TraceExpectation {
@@ -120,7 +156,10 @@ export function missingFrom(trace: Trace | undefined, expectation: TraceExpectat
 }
 
 export class TraceTimeout extends Error {
-  constructor(message: string, readonly trace?: Trace) {
+  constructor(
+    message: string,
+    readonly trace?: Trace,
+  ) {
     super(message);
     this.name = 'TraceTimeout';
   }
@@ -139,15 +178,21 @@ export async function waitForTrace(traceId: string, expectation: TraceExpectatio
     settleMs,
     isComplete: (t) => (met = missingFrom(fromJaeger(t), expectation).length === 0),
     // Jaeger restarting: keep polling until the deadline.
-    onError: (err) => { lastError = err; },
+    onError: (err) => {
+      lastError = err;
+    },
   });
   const trace = raw && fromJaeger(raw);
   if (met && trace) return trace;
   const missing = missingFrom(trace, expectation);
-  const reason = missing.length ? `still missing:\n  - ${missing.join('\n  - ')}` : `its span count was still changing (${trace?.spans.length ?? 0} spans)`;
+  const reason = missing.length
+    ? `still missing:\n  - ${missing.join('\n  - ')}`
+    : `its span count was still changing (${trace?.spans.length ?? 0} spans)`;
   throw new TraceTimeout(
-    `trace ${traceId} did not reach "${expectation.describe}" within ${timeoutMs / 1000} s; ${reason}`
-    + `${lastError ? `\nlast Jaeger error: ${lastError.message}` : ''}${trace ? `\n${formatTree(trace)}` : ''}`, trace);
+    `trace ${traceId} did not reach "${expectation.describe}" within ${timeoutMs / 1000} s; ${reason}` +
+      `${lastError ? `\nlast Jaeger error: ${lastError.message}` : ''}${trace ? `\n${formatTree(trace)}` : ''}`,
+    trace,
+  );
 }
 
 /**
@@ -190,10 +235,11 @@ export const expect = baseExpect.extend({
     return {
       pass,
       name: 'toHaveSpan',
-      message: () => `expected trace ${trace.traceId} ${this.isNot ? 'not ' : ''}to have ${count === undefined ? 'a span' : `${count} span${count === 1 ? '' : 's'}`}: ${describeMatch(match)}`
-        + `\nfound ${found.length}${found.length ? `: ${found.map(spanLabel).join(', ')}` : ''}`
-        + (sameService.length ? `\nspans of ${match.service}: ${[...new Set(sameService)].join(', ')}` : '')
-        + `\n${tree(trace)}`,
+      message: () =>
+        `expected trace ${trace.traceId} ${this.isNot ? 'not ' : ''}to have ${count === undefined ? 'a span' : `${count} span${count === 1 ? '' : 's'}`}: ${describeMatch(match)}` +
+        `\nfound ${found.length}${found.length ? `: ${found.map(spanLabel).join(', ')}` : ''}` +
+        (sameService.length ? `\nspans of ${match.service}: ${[...new Set(sameService)].join(', ')}` : '') +
+        `\n${tree(trace)}`,
     };
   },
 
@@ -202,8 +248,9 @@ export const expect = baseExpect.extend({
     return {
       pass: lost.length === 0,
       name: 'toHaveNoOrphanSpans',
-      message: () => `expected trace ${trace.traceId} to have no orphan spans; ${lost.length} name a parent it does not hold: `
-        + `${lost.map((s) => `${spanLabel(s)} → ${s.parentSpanId}`).join(', ')}\n${tree(trace)}`,
+      message: () =>
+        `expected trace ${trace.traceId} to have no orphan spans; ${lost.length} name a parent it does not hold: ` +
+        `${lost.map((s) => `${spanLabel(s)} → ${s.parentSpanId}`).join(', ')}\n${tree(trace)}`,
     };
   },
 
@@ -211,14 +258,18 @@ export const expect = baseExpect.extend({
   toHaveParent(trace: Trace, child: SpanMatch, parent: SpanMatch) {
     const below = matchSpans(trace, child);
     const byId = new Map(trace.spans.map((s) => [s.spanId, s]));
-    const wrong = below.filter((c) => { const p = c.parentSpanId ? byId.get(c.parentSpanId) : undefined; return !p || !spanMatches(p, parent); });
+    const wrong = below.filter((c) => {
+      const p = c.parentSpanId ? byId.get(c.parentSpanId) : undefined;
+      return !p || !spanMatches(p, parent);
+    });
     return {
       pass: below.length > 0 && wrong.length === 0,
       name: 'toHaveParent',
-      message: () => below.length === 0
-        ? `expected trace ${trace.traceId} to have a span ${describeMatch(child)}; there is none\n${tree(trace)}`
-        : `expected every span ${describeMatch(child)} to be a child of a span ${describeMatch(parent)}; ${wrong.length} are not: `
-          + `${wrong.map((s) => `${spanLabel(s)} under ${(s.parentSpanId && byId.get(s.parentSpanId) ? spanLabel(byId.get(s.parentSpanId)!) : 'nothing')}`).join('; ')}\n${tree(trace)}`,
+      message: () =>
+        below.length === 0
+          ? `expected trace ${trace.traceId} to have a span ${describeMatch(child)}; there is none\n${tree(trace)}`
+          : `expected every span ${describeMatch(child)} to be a child of a span ${describeMatch(parent)}; ${wrong.length} are not: ` +
+            `${wrong.map((s) => `${spanLabel(s)} under ${s.parentSpanId && byId.get(s.parentSpanId) ? spanLabel(byId.get(s.parentSpanId)!) : 'nothing'}`).join('; ')}\n${tree(trace)}`,
     };
   },
 
@@ -230,10 +281,11 @@ export const expect = baseExpect.extend({
     return {
       pass: below.length > 0 && unparented.length === 0,
       name: 'toHaveAncestor',
-      message: () => below.length === 0
-        ? `expected trace ${trace.traceId} to have a span ${describeMatch(descendant)}; there is none\n${tree(trace)}`
-        : `expected every span ${describeMatch(descendant)} to descend from a span ${describeMatch(ancestor)} (${above.length} such spans); `
-          + `${unparented.length} do not: ${unparented.map((s) => `${spanLabel(s)} under ${ancestors(trace, s).map(spanLabel).join(' ← ') || 'nothing'}`).join('; ')}\n${tree(trace)}`,
+      message: () =>
+        below.length === 0
+          ? `expected trace ${trace.traceId} to have a span ${describeMatch(descendant)}; there is none\n${tree(trace)}`
+          : `expected every span ${describeMatch(descendant)} to descend from a span ${describeMatch(ancestor)} (${above.length} such spans); ` +
+            `${unparented.length} do not: ${unparented.map((s) => `${spanLabel(s)} under ${ancestors(trace, s).map(spanLabel).join(' ← ') || 'nothing'}`).join('; ')}\n${tree(trace)}`,
     };
   },
 });

@@ -4,7 +4,9 @@ async function scrape(url: string): Promise<string | undefined> {
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
     return res.ok ? await res.text() : undefined;
-  } catch { return undefined; }
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -32,8 +34,9 @@ export async function spansDroppedBySdk(metricsUrls: string[]): Promise<number |
   for (const url of metricsUrls) {
     const text = await scrape(url);
     if (text === undefined) return undefined;
-    total += sumOf(text, 'hoptrace_telemetry_spans_dropped_total')
-      + sumOf(text, 'otel_sdk_processor_span_processed_total', (l) => /\berror_type="/.test(l));
+    total +=
+      sumOf(text, 'hoptrace_telemetry_spans_dropped_total') +
+      sumOf(text, 'otel_sdk_processor_span_processed_total', (l) => /\berror_type="/.test(l));
   }
   return total;
 }
@@ -59,5 +62,9 @@ export async function collectorCounters(url: string): Promise<CollectorCounters 
   };
 }
 
-export const counterDelta = (a: CollectorCounters, b: CollectorCounters): CollectorCounters =>
-  ({ accepted: b.accepted - a.accepted, refused: b.refused - a.refused, failed: b.failed - a.failed, exportFailed: b.exportFailed - a.exportFailed });
+export const counterDelta = (a: CollectorCounters, b: CollectorCounters): CollectorCounters => ({
+  accepted: b.accepted - a.accepted,
+  refused: b.refused - a.refused,
+  failed: b.failed - a.failed,
+  exportFailed: b.exportFailed - a.exportFailed,
+});

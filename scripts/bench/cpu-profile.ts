@@ -6,8 +6,18 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
-interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number }
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
 
 /** Who owns the code at `url`: an npm package, a hoptrace workspace, Node itself, or V8. */
 export function ownerOf(url: string, functionName: string): string {
@@ -51,8 +61,11 @@ function main(): void {
   const top = Number(values.top);
   const print = (title: string, map: Map<string, number>) => {
     console.log(`${title} (self time; % of non-idle ${busy.toFixed(0)} ms)`);
-    for (const [k, v] of [...map].filter(([k]) => k !== '(idle)' && !k.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, top)) {
-      console.log(`  ${(100 * v / busy).toFixed(1).padStart(5)} %  ${v.toFixed(0).padStart(7)} ms  ${k}`);
+    for (const [k, v] of [...map]
+      .filter(([k]) => k !== '(idle)' && !k.startsWith('(idle)'))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)) {
+      console.log(`  ${((100 * v) / busy).toFixed(1).padStart(5)} %  ${v.toFixed(0).padStart(7)} ms  ${k}`);
     }
   };
   console.log(`${positionals.length} profile(s), ${(total.totalMs / 1000).toFixed(1)} s sampled, ${(busy / 1000).toFixed(1)} s not idle`);

@@ -6,13 +6,18 @@ const TICKS_PER_SECOND = 100;
 const children = (pid: number): number[] => {
   try {
     return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch { return []; }
+  } catch {
+    return [];
+  }
 };
 
 /** A process and its live descendants (postgres' backends, a JVM's nothing, a shell's command). */
 export function processTree(pid: number): number[] {
   const all: number[] = [];
-  const visit = (p: number) => { all.push(p); for (const c of children(p)) visit(c); };
+  const visit = (p: number) => {
+    all.push(p);
+    for (const c of children(p)) visit(c);
+  };
   visit(pid);
   return all;
 }
@@ -30,7 +35,9 @@ export function cpuMs(pid: number): number {
       // Fields after the command name, which may hold spaces and parentheses: see proc(5).
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
-    } catch { /* exited meanwhile: its parent's cutime has it */ }
+    } catch {
+      /* exited meanwhile: its parent's cutime has it */
+    }
   }
   return (ticks * 1000) / TICKS_PER_SECOND;
 }
@@ -45,9 +52,17 @@ export function memoryKiB(pid: number): { rss: number; pss: number } {
   const rollup = (p: number) => readFileSync(`/proc/${p}/smaps_rollup`, 'utf8');
   const field = (text: string, name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? 0);
   const total = { rss: 0, pss: 0 };
-  try { total.rss = field(rollup(pid), 'Rss'); } catch { return total; }
+  try {
+    total.rss = field(rollup(pid), 'Rss');
+  } catch {
+    return total;
+  }
   for (const p of processTree(pid)) {
-    try { total.pss += field(rollup(p), 'Pss'); } catch { /* gone */ }
+    try {
+      total.pss += field(rollup(p), 'Pss');
+    } catch {
+      /* gone */
+    }
   }
   return total;
 }

@@ -1,7 +1,11 @@
 import type { MicroResult } from './micro';
 import type { Mode, RoundPlan, RoundResult } from './rounds';
 
-export interface Range { min: number; median: number; max: number }
+export interface Range {
+  min: number;
+  median: number;
+  max: number;
+}
 
 export function range(values: number[]): Range {
   const v = values.filter(Number.isFinite).sort((a, b) => a - b);
@@ -10,7 +14,12 @@ export function range(values: number[]): Range {
   return { min: v[0]!, median: v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2, max: v[v.length - 1]! };
 }
 
-export interface Target { figure: string; value: number; target: string; met: boolean }
+export interface Target {
+  figure: string;
+  value: number;
+  target: string;
+  met: boolean;
+}
 
 export interface BenchInput {
   date: string;
@@ -45,39 +54,93 @@ export function summarize(input: BenchInput) {
   const components = [...new Set(input.rounds.flatMap((r) => Object.keys(r.cpu.msPerOrder)))];
   const cpu = (rs: RoundResult[]) => {
     const perComponent = Object.fromEntries(components.map((c) => [c, range(rs.map((r) => r.cpu.msPerOrder[c] ?? NaN))]));
-    const total = range(rs.map((r) => Object.entries(r.cpu.msPerOrder).filter(([c]) => c !== 'load generator').reduce((s, [, v]) => s + v, 0)));
+    const total = range(
+      rs.map((r) =>
+        Object.entries(r.cpu.msPerOrder)
+          .filter(([c]) => c !== 'load generator')
+          .reduce((s, [, v]) => s + v, 0),
+      ),
+    );
     return { perComponent, total };
   };
   const memoryRounds = traced.length ? traced : input.rounds;
-  const memory = Object.fromEntries(Object.keys(memoryRounds[0]?.memory ?? {}).map((c) => [c, {
-    rssMiB: Math.max(...memoryRounds.map((r) => r.memory[c]?.rss ?? 0)) / 1024,
-    pssMiB: Math.max(...memoryRounds.map((r) => r.memory[c]?.pss ?? 0)) / 1024,
-  }]));
+  const memory = Object.fromEntries(
+    Object.keys(memoryRounds[0]?.memory ?? {}).map((c) => [
+      c,
+      {
+        rssMiB: Math.max(...memoryRounds.map((r) => r.memory[c]?.rss ?? 0)) / 1024,
+        pssMiB: Math.max(...memoryRounds.map((r) => r.memory[c]?.pss ?? 0)) / 1024,
+      },
+    ]),
+  );
   const totalRss = Math.max(...memoryRounds.map((r) => Object.values(r.memory).reduce((s, m) => s + m.rss, 0))) / GIB;
   const totalPss = Math.max(...memoryRounds.map((r) => Object.values(r.memory).reduce((s, m) => s + m.pss, 0))) / GIB;
   const dropped = {
     sdk: traced.reduce((s, r) => s + (r.spansDropped.sdk ?? NaN), 0),
     collectorRefused: traced.reduce((s, r) => s + (r.spansDropped.collector?.refused ?? NaN), 0),
-    collectorFailed: traced.reduce((s, r) => s + (r.spansDropped.collector?.failed ?? NaN) + (r.spansDropped.collector?.exportFailed ?? NaN), 0),
+    collectorFailed: traced.reduce(
+      (s, r) => s + (r.spansDropped.collector?.failed ?? NaN) + (r.spansDropped.collector?.exportFailed ?? NaN),
+      0,
+    ),
   };
   const orderThroughputRatio = range(pairs);
   const endToEnd = { traced: e2e(traced), untraced: e2e(untraced) };
-  const capacity = { traced: range(traced.map((r) => r.capacity.ordersPerSecond)), untraced: range(untraced.map((r) => r.capacity.ordersPerSecond)) };
+  const capacity = {
+    traced: range(traced.map((r) => r.capacity.ordersPerSecond)),
+    untraced: range(untraced.map((r) => r.capacity.ordersPerSecond)),
+  };
   // What the POST alone accepted in the same window: the synchronous half, ahead of Kafka.
   const acceptedPerSecond = (rs: RoundResult[]) => range(rs.map((r) => r.capacity.accepted / (r.capacity.windowMs / 1000)));
   const microRatio = range(input.micro.ratios);
-  const broken = input.rounds.flatMap((r, i) => r.invariants.filter((x) => !x.ok).map((x) => `round ${i + 1} (${r.mode}) ${x.name}: ${x.detail}`));
+  const broken = input.rounds.flatMap((r, i) =>
+    r.invariants.filter((x) => !x.ok).map((x) => `round ${i + 1} (${r.mode}) ${x.name}: ${x.detail}`),
+  );
   const at = `at ${input.plan.endToEnd.ratePerSecond}/s`;
   // Three brokers and three more Node processes: the cluster profile's budget is 2.5 GiB.
   const memoryBudget = input.profiles.includes('cluster') ? 2.5 : 1.5;
   const targets: Target[] = [
-    { figure: 'whole-order throughput traced/untraced (median of pairs)', value: orderThroughputRatio.median, target: '≥ 0.95', met: orderThroughputRatio.median >= 0.95 },
-    { figure: 'micro-endpoint throughput traced/untraced (median)', value: microRatio.median, target: '≥ 0.85', met: microRatio.median >= 0.85 },
-    { figure: `accepted → completed p99 ${at} traced, ms`, value: endToEnd.traced.p99Ms, target: '< 250', met: endToEnd.traced.p99Ms < 250 },
-    { figure: `accepted → completed p50 ${at} traced, ms`, value: endToEnd.traced.p50Ms, target: '< 100', met: endToEnd.traced.p50Ms < 100 },
-    { figure: 'untraced capacity, orders/s (median)', value: capacity.untraced.median, target: '≥ 100', met: capacity.untraced.median >= 100 },
-    { figure: 'spans dropped (SDK buffers + collector refusals and failures)', value: dropped.sdk + dropped.collectorRefused + dropped.collectorFailed, target: '0', met: dropped.sdk + dropped.collectorRefused + dropped.collectorFailed === 0 },
-    { figure: 'stack memory under load, GiB (larger of RSS and PSS totals)', value: Math.max(totalRss, totalPss), target: `< ${memoryBudget}`, met: Math.max(totalRss, totalPss) < memoryBudget },
+    {
+      figure: 'whole-order throughput traced/untraced (median of pairs)',
+      value: orderThroughputRatio.median,
+      target: '≥ 0.95',
+      met: orderThroughputRatio.median >= 0.95,
+    },
+    {
+      figure: 'micro-endpoint throughput traced/untraced (median)',
+      value: microRatio.median,
+      target: '≥ 0.85',
+      met: microRatio.median >= 0.85,
+    },
+    {
+      figure: `accepted → completed p99 ${at} traced, ms`,
+      value: endToEnd.traced.p99Ms,
+      target: '< 250',
+      met: endToEnd.traced.p99Ms < 250,
+    },
+    {
+      figure: `accepted → completed p50 ${at} traced, ms`,
+      value: endToEnd.traced.p50Ms,
+      target: '< 100',
+      met: endToEnd.traced.p50Ms < 100,
+    },
+    {
+      figure: 'untraced capacity, orders/s (median)',
+      value: capacity.untraced.median,
+      target: '≥ 100',
+      met: capacity.untraced.median >= 100,
+    },
+    {
+      figure: 'spans dropped (SDK buffers + collector refusals and failures)',
+      value: dropped.sdk + dropped.collectorRefused + dropped.collectorFailed,
+      target: '0',
+      met: dropped.sdk + dropped.collectorRefused + dropped.collectorFailed === 0,
+    },
+    {
+      figure: 'stack memory under load, GiB (larger of RSS and PSS totals)',
+      value: Math.max(totalRss, totalPss),
+      target: `< ${memoryBudget}`,
+      met: Math.max(totalRss, totalPss) < memoryBudget,
+    },
   ];
   return {
     date: input.date,
@@ -88,12 +151,19 @@ export function summarize(input: BenchInput) {
     profiles: input.profiles,
     plan: input.plan,
     orderThroughputRatio,
-    capacity: { method: `closed loop, ${input.plan.capacity.concurrency} clients, ${input.plan.capacity.durationMs / 1000} s: orders completed (own completed event) inside the window per second`, ...capacity,
-      acceptedPerSecond: { traced: acceptedPerSecond(traced), untraced: acceptedPerSecond(untraced) } },
+    capacity: {
+      method: `closed loop, ${input.plan.capacity.concurrency} clients, ${input.plan.capacity.durationMs / 1000} s: orders completed (own completed event) inside the window per second`,
+      ...capacity,
+      acceptedPerSecond: { traced: acceptedPerSecond(traced), untraced: acceptedPerSecond(untraced) },
+    },
     endToEnd,
     cpuMsPerOrder: { traced: cpu(traced), untraced: cpu(untraced) },
-    spansPerOrder: { trace: range(traced.map((r) => r.spans?.perOrder.p50Ms ?? NaN)), collector: range(traced.map((r) => r.spans?.collectorPerOrder ?? NaN)),
-      statements: range(traced.map((r) => r.spans?.statementsPerOrder.p50Ms ?? NaN)), expected: traced[0]?.spans?.expected },
+    spansPerOrder: {
+      trace: range(traced.map((r) => r.spans?.perOrder.p50Ms ?? NaN)),
+      collector: range(traced.map((r) => r.spans?.collectorPerOrder ?? NaN)),
+      statements: range(traced.map((r) => r.spans?.statementsPerOrder.p50Ms ?? NaN)),
+      expected: traced[0]?.spans?.expected,
+    },
     hops: traced.at(-1)?.spans?.hops,
     spansDropped: dropped,
     memory: { components: memory, totalRssGiB: totalRss, totalPssGiB: totalPss },
@@ -115,15 +185,25 @@ const mark = (met: boolean) => (met ? '✓ met' : '✗ missed');
 /** The markdown table the README shows. */
 export function markdown(s: BenchSummary): string {
   const t = (i: number) => s.targets[i]!;
-  const cpuRows = Object.keys(s.cpuMsPerOrder.traced.perComponent).map((c) =>
-    `| CPU ms per order: ${c} | ${r3(s.cpuMsPerOrder.traced.perComponent[c]!)} | ${r3(s.cpuMsPerOrder.untraced.perComponent[c] ?? range([]))} | | |`);
-  const memRows = Object.entries(s.memory.components).map(([c, m]) => `| memory: ${c}, MiB RSS (PSS with children) | ${n(m.rssMiB, 0)} (${n(m.pssMiB, 0)}) | | | |`);
+  const cpuRows = Object.keys(s.cpuMsPerOrder.traced.perComponent).map(
+    (c) =>
+      `| CPU ms per order: ${c} | ${r3(s.cpuMsPerOrder.traced.perComponent[c]!)} | ${r3(s.cpuMsPerOrder.untraced.perComponent[c] ?? range([]))} | | |`,
+  );
+  const memRows = Object.entries(s.memory.components).map(
+    ([c, m]) => `| memory: ${c}, MiB RSS (PSS with children) | ${n(m.rssMiB, 0)} (${n(m.pssMiB, 0)}) | | | |`,
+  );
   return [
     `# hoptrace benchmark, ${s.date}${s.smoke ? ' (smoke: one short round each, figures not meaningful)' : ''}`,
     '',
     `Native stack, ${s.machine.cores} cores, Node ${s.machine.node}; ${s.plan.rounds} rounds each of traced (100 % sampled, exported to Jaeger) and untraced (\`OTEL_SDK_DISABLED=true\` on all six services), alternating; the whole run took ${n(s.durationMs / 60_000, 1)} min.`,
     `Machine load (uptime) before: ${s.machine.loadBefore}; after: ${s.machine.loadAfter}. The machine is shared: read the spread, not one figure.`,
-    ...(Object.keys(s.env).length ? [`Every round's app services also had ${Object.entries(s.env).map(([k, v]) => `\`${k}=${v}\``).join(', ')} (\`--env\`).`] : []),
+    ...(Object.keys(s.env).length
+      ? [
+          `Every round's app services also had ${Object.entries(s.env)
+            .map(([k, v]) => `\`${k}=${v}\``)
+            .join(', ')} (\`--env\`).`,
+        ]
+      : []),
     '',
     '| figure | traced min / median / max | untraced min / median / max | target | |',
     '|---|---|---|---|---|',
@@ -145,7 +225,8 @@ export function markdown(s: BenchSummary): string {
     `| micro-endpoint (inventory GET /products) req/s, ${s.plan.micro.concurrency} clients | ${r3(range(s.micro.tracedRps), 0)} | ${r3(range(s.micro.untracedRps), 0)} | | |`,
     `| micro-endpoint traced / untraced | ${r3(s.micro.ratio, 3)} | | ≥ 0.85 | ${mark(t(1).met)} |`,
     '',
-    s.invariants.ok ? 'Every invariant held in every round (all accepted orders completed or failed, one shipment and one notification each, traces as whole as a clean order\'s).'
+    s.invariants.ok
+      ? "Every invariant held in every round (all accepted orders completed or failed, one shipment and one notification each, traces as whole as a clean order's)."
       : `Invariants broken:\n${s.invariants.broken.map((b) => `- ${b}`).join('\n')}`,
     '',
     `Reproduce: start the stack (\`npm start\`), then \`npm run bench\` (add \`-- --smoke\` for the short run \`npm test\` does). Raw figures: \`bench/results/${s.date}.json\`.`,

@@ -35,9 +35,23 @@ export interface RoundResult {
   restartMs: number;
   endToEnd: { ratePerSecond: number; achievedPerSecond: number; acceptedToCompleted: Percentiles; post: Percentiles; errors: number };
   cpu: { windowMs: number; ordersCompleted: number; msPerOrder: Record<string, number> };
-  capacity: { concurrency: number; windowMs: number; accepted: number; completedInWindow: number; ordersPerSecond: number; post: Percentiles; errors: number };
+  capacity: {
+    concurrency: number;
+    windowMs: number;
+    accepted: number;
+    completedInWindow: number;
+    ordersPerSecond: number;
+    post: Percentiles;
+    errors: number;
+  };
   /** Traced rounds only. */
-  spans?: { perOrder: Percentiles; statementsPerOrder: Percentiles; expected: Record<string, number>; collectorPerOrder: number; hops: Record<string, Percentiles> };
+  spans?: {
+    perOrder: Percentiles;
+    statementsPerOrder: Percentiles;
+    expected: Record<string, number>;
+    collectorPerOrder: number;
+    hops: Record<string, Percentiles>;
+  };
   spansDropped: { sdk?: number; collector?: CollectorCounters };
   /** KiB per component, sampled as the latency phase's load ended. */
   memory: Record<string, { rss: number; pss: number }>;
@@ -76,9 +90,19 @@ export async function runRound(access: StackAccess, plan: RoundPlan, mode: Mode,
   const pids = new Map(restart.statuses.filter((s) => s.pid).map((s) => [s.name, s.pid!] as [string, number]));
   pids.set('load generator', process.pid);
   const base: Omit<LoadOptions, 'model' | 'checkSpans'> = {
-    gatewayUrl: access.gatewayUrl, jaegerUrl: access.jaegerUrl, adminToken: access.adminToken, mix: { order: 1 }, faults: [], settleTimeoutMs: plan.settleMs,
+    gatewayUrl: access.gatewayUrl,
+    jaegerUrl: access.jaegerUrl,
+    adminToken: access.adminToken,
+    mix: { order: 1 },
+    faults: [],
+    settleTimeoutMs: plan.settleMs,
   };
-  const open = (p: { ratePerSecond: number; durationMs: number }) => ({ kind: 'open' as const, ...p, arrivals: 'uniform' as const, maxInFlight: 2000 });
+  const open = (p: { ratePerSecond: number; durationMs: number }) => ({
+    kind: 'open' as const,
+    ...p,
+    arrivals: 'uniform' as const,
+    maxInFlight: 2000,
+  });
 
   // Warm-up: JIT, connection pools, consumers back in their groups after the restart.
   const warm = await runLoad({ ...base, model: open(plan.warmup), checkSpans: false });
@@ -88,22 +112,39 @@ export async function runRound(access: StackAccess, plan: RoundPlan, mode: Mode,
   let cpu: ReturnType<CpuWindow['stop']> | undefined;
   const memory: RoundResult['memory'] = {};
   const e2e = await runLoad({
-    ...base, model: open(plan.endToEnd), checkSpans: mode === 'traced',
+    ...base,
+    model: open(plan.endToEnd),
+    checkSpans: mode === 'traced',
     hooks: {
-      loadStarted: () => { window = new CpuWindow(pids); },
-      loadEnded: () => { for (const [name, pid] of pids) if (name !== 'load generator') memory[name] = memoryKiB(pid); },
+      loadStarted: () => {
+        window = new CpuWindow(pids);
+      },
+      loadEnded: () => {
+        for (const [name, pid] of pids) if (name !== 'load generator') memory[name] = memoryKiB(pid);
+      },
       // The window closes once every order settled and the collector took its last spans, so
       // each order's whole cost (the tail of its trace in Jaeger too) falls inside it.
-      settled: async () => { await collectorQuiet(access); cpu = window!.stop(); },
+      settled: async () => {
+        await collectorQuiet(access);
+        cpu = window!.stop();
+      },
     },
   });
   const collectorAfter = await collectorCounters(access.collectorMetricsUrl);
   const completedInE2e = e2e.orders.completed;
-  log(`${mode}: ${plan.endToEnd.ratePerSecond}/s for ${plan.endToEnd.durationMs / 1000} s: accepted → completed p50 ${e2e.acceptedToCompleted.p50Ms.toFixed(0)} ms, p99 ${e2e.acceptedToCompleted.p99Ms.toFixed(0)} ms`);
+  log(
+    `${mode}: ${plan.endToEnd.ratePerSecond}/s for ${plan.endToEnd.durationMs / 1000} s: accepted → completed p50 ${e2e.acceptedToCompleted.p50Ms.toFixed(0)} ms, p99 ${e2e.acceptedToCompleted.p99Ms.toFixed(0)} ms`,
+  );
 
-  const capacity = await runLoad({ ...base, model: { kind: 'closed', concurrency: plan.capacity.concurrency, durationMs: plan.capacity.durationMs }, checkSpans: false });
+  const capacity = await runLoad({
+    ...base,
+    model: { kind: 'closed', concurrency: plan.capacity.concurrency, durationMs: plan.capacity.durationMs },
+    checkSpans: false,
+  });
   const cap = capacityOf(capacity);
-  log(`${mode}: capacity ${cap.ordersPerSecond.toFixed(1)} orders/s completed (${plan.capacity.concurrency} clients, ${(cap.windowMs / 1000).toFixed(0)} s)`);
+  log(
+    `${mode}: capacity ${cap.ordersPerSecond.toFixed(1)} orders/s completed (${plan.capacity.concurrency} clients, ${(cap.windowMs / 1000).toFixed(0)} s)`,
+  );
   const sdkDropped = mode === 'traced' ? await spansDroppedBySdk(access.serviceMetricsUrls) : undefined;
   const collectorEnd = await collectorCounters(access.collectorMetricsUrl);
 
@@ -112,14 +153,31 @@ export async function runRound(access: StackAccess, plan: RoundPlan, mode: Mode,
   return {
     mode,
     restartMs: restart.ms,
-    endToEnd: { ratePerSecond: plan.endToEnd.ratePerSecond, achievedPerSecond: e2e.achievedPerSecond, acceptedToCompleted: e2e.acceptedToCompleted, post: post(e2e)!, errors: errors(e2e) },
-    cpu: { windowMs: cpu!.elapsedMs, ordersCompleted: completedInE2e,
-      msPerOrder: Object.fromEntries(Object.entries(cpu!.cpuMs).map(([name, ms]) => [name, ms / Math.max(1, completedInE2e)])) },
+    endToEnd: {
+      ratePerSecond: plan.endToEnd.ratePerSecond,
+      achievedPerSecond: e2e.achievedPerSecond,
+      acceptedToCompleted: e2e.acceptedToCompleted,
+      post: post(e2e)!,
+      errors: errors(e2e),
+    },
+    cpu: {
+      windowMs: cpu!.elapsedMs,
+      ordersCompleted: completedInE2e,
+      msPerOrder: Object.fromEntries(Object.entries(cpu!.cpuMs).map(([name, ms]) => [name, ms / Math.max(1, completedInE2e)])),
+    },
     capacity: { ...cap, concurrency: plan.capacity.concurrency, post: post(capacity)!, errors: errors(capacity) },
-    ...(e2e.spans ? { spans: {
-      perOrder: e2e.spans.spansPerOrder, statementsPerOrder: e2e.spans.statementsPerOrder, expected: e2e.spans.expected, hops: e2e.spans.hops,
-      collectorPerOrder: collectorBefore && collectorAfter ? (collectorAfter.accepted - collectorBefore.accepted) / Math.max(1, completedInE2e) : NaN,
-    } } : {}),
+    ...(e2e.spans
+      ? {
+          spans: {
+            perOrder: e2e.spans.spansPerOrder,
+            statementsPerOrder: e2e.spans.statementsPerOrder,
+            expected: e2e.spans.expected,
+            hops: e2e.spans.hops,
+            collectorPerOrder:
+              collectorBefore && collectorAfter ? (collectorAfter.accepted - collectorBefore.accepted) / Math.max(1, completedInE2e) : NaN,
+          },
+        }
+      : {}),
     spansDropped: { sdk: sdkDropped, collector: collectorBefore && collectorEnd ? counterDelta(collectorBefore, collectorEnd) : undefined },
     memory,
     invariants: [
@@ -138,6 +196,13 @@ export async function runRound(access: StackAccess, plan: RoundPlan, mode: Mode,
 function capacityOf(r: LoadReport): { windowMs: number; accepted: number; completedInWindow: number; ordersPerSecond: number } {
   const start = Date.parse(r.startedAt);
   const end = start + r.elapsedMs;
-  const completedInWindow = r.settled.filter((s) => s.completedAt && s.completedAt.getTime() >= start && s.completedAt.getTime() <= end).length;
-  return { windowMs: r.elapsedMs, accepted: r.orders.accepted, completedInWindow, ordersPerSecond: completedInWindow / (r.elapsedMs / 1000) };
+  const completedInWindow = r.settled.filter(
+    (s) => s.completedAt && s.completedAt.getTime() >= start && s.completedAt.getTime() <= end,
+  ).length;
+  return {
+    windowMs: r.elapsedMs,
+    accepted: r.orders.accepted,
+    completedInWindow,
+    ordersPerSecond: completedInWindow / (r.elapsedMs / 1000),
+  };
 }

@@ -18,7 +18,12 @@ export class ShopClient {
   private readonly pool: Pool;
   private readonly headers: Record<string, string>;
 
-  constructor(readonly baseUrl: string, adminToken: string, connections = 256, private readonly timeoutMs = 15_000) {
+  constructor(
+    readonly baseUrl: string,
+    adminToken: string,
+    connections = 256,
+    private readonly timeoutMs = 15_000,
+  ) {
     this.pool = new Pool(baseUrl, { connections, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, keepAliveTimeout: 30_000 });
     // Every request carries the admin token: admin clients are exempt from the per-client rate
     // limit, and per-request fault baggage is only honoured with it.
@@ -28,14 +33,19 @@ export class ShopClient {
   async request(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Outcome> {
     try {
       const res = await this.pool.request({
-        method, path,
+        method,
+        path,
         headers: { ...this.headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
       const text = await res.body.text();
       let parsed: unknown = text;
-      try { parsed = text ? JSON.parse(text) : undefined; } catch { /* not JSON: keep the text */ }
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        /* not JSON: keep the text */
+      }
       const code = res.statusCode >= 400 ? (parsed as { error?: { code?: unknown } } | undefined)?.error?.code : undefined;
       return { status: res.statusCode, body: parsed, ...(typeof code === 'string' ? { code } : {}) };
     } catch (err) {

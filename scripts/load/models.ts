@@ -37,7 +37,11 @@ export interface OpenModel {
  * `refuse` counts them (they are errors of the run, not silently skipped). Resolves when the
  * schedule is over and every request sent has answered.
  */
-export async function runOpenModel(model: OpenModel, send: (a: Arrival) => Promise<void>, refuse: (a: Arrival) => void): Promise<{ due: number }> {
+export async function runOpenModel(
+  model: OpenModel,
+  send: (a: Arrival) => Promise<void>,
+  refuse: (a: Arrival) => void,
+): Promise<{ due: number }> {
   const start = performance.now();
   const end = start + model.durationMs;
   const gap = () => (model.arrivals === 'poisson' ? -Math.log(1 - Math.random()) : 1) * (1000 / model.ratePerSecond);

@@ -27,15 +27,26 @@ export interface LoadOptions {
   progress?: (line: string) => void;
   /** Measurement hooks (the benchmark's CPU window): around the load, and once orders settled. */
   hooks?: {
-    loadStarted?: () => void; loadEnded?: () => void; settled?: () => Promise<void> | void;
+    loadStarted?: () => void;
+    loadEnded?: () => void;
+    settled?: () => Promise<void> | void;
     /** Every answered request: its endpoint, latency from when it was due, and when it was due (epoch ms). */
     answered?: (endpoint: string, latencyMs: number, dueAtMs: number) => void;
   };
 }
 
-export interface PlacedOrder { id: string; traceId: string; faulted: boolean; acceptedAt: number }
+export interface PlacedOrder {
+  id: string;
+  traceId: string;
+  faulted: boolean;
+  acceptedAt: number;
+}
 
-export interface Invariant { name: string; ok: boolean; detail: string }
+export interface Invariant {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
 
 export interface LoadReport {
   model: LoadModel;
@@ -70,11 +81,16 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     let expected: Awaited<ReturnType<typeof expectedSpans>> | undefined;
     if (options.checkSpans) {
       const reference = await client.request('POST', '/api/orders', loadOrder(`${runId}-reference`, 0));
-      if (reference.status !== 201) throw new Error(`the reference order was answered ${reference.status} ${reference.code ?? ''}: is the stack healthy?`);
+      if (reference.status !== 201)
+        throw new Error(`the reference order was answered ${reference.status} ${reference.code ?? ''}: is the stack healthy?`);
       const ref = reference.body as CreatedOrder;
-      if (!ref.traceId) throw new Error('the reference order came back without a trace id: the services run untraced (OTEL_SDK_DISABLED?); add --no-span-check');
+      if (!ref.traceId)
+        throw new Error(
+          'the reference order came back without a trace id: the services run untraced (OTEL_SDK_DISABLED?); add --no-span-check',
+        );
       const [state] = [...(await settleOrders([ref.id], 30_000)).values()];
-      if (state?.status !== 'completed') throw new Error(`the reference order ${ref.id} did not complete within 30 s (status ${state?.status ?? 'unknown'})`);
+      if (state?.status !== 'completed')
+        throw new Error(`the reference order ${ref.id} did not complete within 30 s (status ${state?.status ?? 'unknown'})`);
       expected = await expectedSpans(jaeger, ref.traceId);
     }
 
@@ -110,17 +126,25 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     options.hooks?.loadStarted?.();
     const started = performance.now();
     const startedAt = new Date().toISOString();
-    const ticker = options.progress && setInterval(() => {
-      const all = recorder.all;
-      options.progress!(`${secondsSince(started)}  ${String(recorder.takeSecond()).padStart(4)} req/s  in flight ${String(recorder.inFlight).padStart(4)}  errors ${recorder.errors}  p50 ${ms(all.percentile(50))}  p99 ${ms(all.percentile(99))}`);
-    }, 1000);
+    const ticker =
+      options.progress &&
+      setInterval(() => {
+        const all = recorder.all;
+        options.progress!(
+          `${secondsSince(started)}  ${String(recorder.takeSecond()).padStart(4)} req/s  in flight ${String(recorder.inFlight).padStart(4)}  errors ${recorder.errors}  p50 ${ms(all.percentile(50))}  p99 ${ms(all.percentile(99))}`,
+        );
+      }, 1000);
     const model = options.model;
     try {
       if (model.kind === 'open') {
-        await runOpenModel(model, send, (a) => recorder.error(ENDPOINTS[action(a.index)], `client max in flight (${model.maxInFlight}) reached`));
+        await runOpenModel(model, send, (a) =>
+          recorder.error(ENDPOINTS[action(a.index)], `client max in flight (${model.maxInFlight}) reached`),
+        );
       } else {
         // The closed model places orders only: it measures order throughput at a concurrency.
-        await runClosedModel({ concurrency: model.concurrency, count: model.orders, durationMs: model.durationMs }, (a) => send(a, 'order'));
+        await runClosedModel({ concurrency: model.concurrency, count: model.orders, durationMs: model.durationMs }, (a) =>
+          send(a, 'order'),
+        );
       }
     } finally {
       if (ticker) clearInterval(ticker);
@@ -128,38 +152,90 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     const elapsedMs = performance.now() - started;
     options.hooks?.loadEnded?.();
 
-    const settled = await settleOrders(placed.map((o) => o.id), options.settleTimeoutMs);
+    const settled = await settleOrders(
+      placed.map((o) => o.id),
+      options.settleTimeoutMs,
+    );
     await options.hooks?.settled?.();
     const states = placed.map((o) => settled.get(o.id));
     const completed = placed.filter((o) => settled.get(o.id)?.status === 'completed');
     const unsettled = placed.filter((o) => !['completed', 'failed'].includes(settled.get(o.id)?.status ?? ''));
     const deliveries = await deliveriesOf(completed.map((o) => o.id));
     const clean = completed.filter((o) => !o.faulted);
-    const spans = expected ? await auditSpans(jaeger, clean.map((o) => o.traceId), expected.expected) : undefined;
+    const spans = expected
+      ? await auditSpans(
+          jaeger,
+          clean.map((o) => o.traceId),
+          expected.expected,
+        )
+      : undefined;
     const list = (ids: string[]) => `${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ` … (${ids.length})` : ''}`;
     const invariants: Invariant[] = [
-      { name: 'every accepted order reached completed or failed', ok: unsettled.length === 0,
-        detail: unsettled.length ? `${unsettled.length} still ${[...new Set(unsettled.map((o) => settled.get(o.id)?.status ?? 'unknown'))].join('/')} after ${options.settleTimeoutMs / 1000} s: ${list(unsettled.map((o) => o.id))}` : `${placed.length} of ${placed.length}` },
-      { name: 'one shipment per completed order', ok: deliveries.shipments.length === 0,
-        detail: deliveries.shipments.length ? list(deliveries.shipments.map((d) => `${d.orderId} ×${d.count}`)) : `${completed.length} of ${completed.length}` },
-      { name: 'one notification per completed order', ok: deliveries.notifications.length === 0,
-        detail: deliveries.notifications.length ? list(deliveries.notifications.map((d) => `${d.orderId} ×${d.count}`)) : `${completed.length} of ${completed.length}` },
-      ...(spans ? [{ name: 'every completed order\'s trace holds the spans a clean order has', ok: spans.missing.length === 0,
-        detail: spans.missing.length
-          ? `${spans.missing.length} of ${spans.checked} short: ${list(spans.missing.map((m) => `${m.traceId} (${Object.entries(m.missing).map(([s, n]) => `${s} −${n}`).join(', ')})`))}`
-          : `${spans.checked} of ${spans.checked}${spans.withExtra ? `; ${spans.withExtra} with extra spans (retries)` : ''}` }] : []),
+      {
+        name: 'every accepted order reached completed or failed',
+        ok: unsettled.length === 0,
+        detail: unsettled.length
+          ? `${unsettled.length} still ${[...new Set(unsettled.map((o) => settled.get(o.id)?.status ?? 'unknown'))].join('/')} after ${options.settleTimeoutMs / 1000} s: ${list(unsettled.map((o) => o.id))}`
+          : `${placed.length} of ${placed.length}`,
+      },
+      {
+        name: 'one shipment per completed order',
+        ok: deliveries.shipments.length === 0,
+        detail: deliveries.shipments.length
+          ? list(deliveries.shipments.map((d) => `${d.orderId} ×${d.count}`))
+          : `${completed.length} of ${completed.length}`,
+      },
+      {
+        name: 'one notification per completed order',
+        ok: deliveries.notifications.length === 0,
+        detail: deliveries.notifications.length
+          ? list(deliveries.notifications.map((d) => `${d.orderId} ×${d.count}`))
+          : `${completed.length} of ${completed.length}`,
+      },
+      ...(spans
+        ? [
+            {
+              name: "every completed order's trace holds the spans a clean order has",
+              ok: spans.missing.length === 0,
+              detail: spans.missing.length
+                ? `${spans.missing.length} of ${spans.checked} short: ${list(
+                    spans.missing.map(
+                      (m) =>
+                        `${m.traceId} (${Object.entries(m.missing)
+                          .map(([s, n]) => `${s} −${n}`)
+                          .join(', ')})`,
+                    ),
+                  )}`
+                : `${spans.checked} of ${spans.checked}${spans.withExtra ? `; ${spans.withExtra} with extra spans (retries)` : ''}`,
+            },
+          ]
+        : []),
     ];
     const requests = recorder.summary().reduce((s, e) => s + e.count, 0);
     return {
-      model, startedAt, elapsedMs, requests, achievedPerSecond: requests / (elapsedMs / 1000),
+      model,
+      startedAt,
+      elapsedMs,
+      requests,
+      achievedPerSecond: requests / (elapsedMs / 1000),
       endpoints: recorder.summary(),
-      orders: { accepted: placed.length, rejected: ordersSent - placed.length, completed: completed.length,
-        failed: states.filter((s) => s?.status === 'failed').length, unsettled: unsettled.length },
-      acceptedToCompleted: percentilesOf(clean.flatMap((o) => {
-        const s = settled.get(o.id);
-        return s?.placedAt && s.completedAt ? [s.completedAt.getTime() - s.placedAt.getTime()] : [];
-      })),
-      invariants, spans, placed, settled: [...settled.values()],
+      orders: {
+        accepted: placed.length,
+        rejected: ordersSent - placed.length,
+        completed: completed.length,
+        failed: states.filter((s) => s?.status === 'failed').length,
+        unsettled: unsettled.length,
+      },
+      acceptedToCompleted: percentilesOf(
+        clean.flatMap((o) => {
+          const s = settled.get(o.id);
+          return s?.placedAt && s.completedAt ? [s.completedAt.getTime() - s.placedAt.getTime()] : [];
+        }),
+      ),
+      invariants,
+      spans,
+      placed,
+      settled: [...settled.values()],
     };
   } finally {
     await client.close();

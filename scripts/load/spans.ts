@@ -13,7 +13,8 @@ import { percentilesOf, type Percentiles } from './stats';
  */
 export type SpanCounts = Record<string, number>;
 
-const isStatement = (s: TraceSpan) => s.attributes['db.system'] !== undefined || s.attributes['db.system.name'] !== undefined || s.name.startsWith('pg.');
+const isStatement = (s: TraceSpan) =>
+  s.attributes['db.system'] !== undefined || s.attributes['db.system.name'] !== undefined || s.name.startsWith('pg.');
 
 export function transportSpans(trace: Trace): SpanCounts {
   const counts: SpanCounts = {};
@@ -50,7 +51,9 @@ export function hopGaps(trace: Trace): Record<string, number> {
   const gaps: Record<string, number> = {};
   const placedSend = trace.spans.find((s) => s.kind === 'producer' && s.name === 'send orders.placed');
   if (placedSend) {
-    const commits = trace.spans.filter((s) => s.service === 'orders' && s.name.startsWith('pg.query:COMMIT') && end(s) <= placedSend.startUs);
+    const commits = trace.spans.filter(
+      (s) => s.service === 'orders' && s.name.startsWith('pg.query:COMMIT') && end(s) <= placedSend.startUs,
+    );
     if (commits.length) gaps['outbox relay'] = (placedSend.startUs - Math.max(...commits.map(end))) / 1000;
   }
   for (const s of trace.spans) {
@@ -82,9 +85,11 @@ export async function settledTrace(jaeger: JaegerClient, traceId: string, timeou
 /** The expected transport spans per service, from one clean order's trace; throws if it is not clean. */
 export async function expectedSpans(jaeger: JaegerClient, traceId: string): Promise<{ expected: SpanCounts; total: number }> {
   const trace = await settledTrace(jaeger, traceId);
-  if (!trace) throw new Error(`the reference order's trace ${traceId} never reached Jaeger: is tracing on (OTEL_SDK_DISABLED unset) and Jaeger up?`);
+  if (!trace)
+    throw new Error(`the reference order's trace ${traceId} never reached Jaeger: is tracing on (OTEL_SDK_DISABLED unset) and Jaeger up?`);
   const findings = runChecks([trace]);
-  if (findings.length) throw new Error(`the reference order's trace ${traceId} is not clean: ${findings.map((f) => `${f.check}: ${f.message}`).join('; ')}`);
+  if (findings.length)
+    throw new Error(`the reference order's trace ${traceId} is not clean: ${findings.map((f) => `${f.check}: ${f.message}`).join('; ')}`);
   return { expected: transportSpans(trace), total: trace.spans.length };
 }
 
@@ -114,7 +119,10 @@ export async function auditSpans(jaeger: JaegerClient, traceIds: string[], expec
       const batch = await Promise.all(short.slice(i, i + 20).map((id) => jaeger.getTrace(id, { raw: true }).catch(() => undefined)));
       batch.forEach((raw) => raw && traces.set(raw.traceID, fromJaeger(raw)));
     }
-    short = traceIds.filter((id) => { const t = traces.get(id); return !t || Object.keys(compareSpans(t, expected).missing).length > 0; });
+    short = traceIds.filter((id) => {
+      const t = traces.get(id);
+      return !t || Object.keys(compareSpans(t, expected).missing).length > 0;
+    });
     if (short.length === 0 || Date.now() > deadline) break;
     await sleep(1000);
   }
@@ -124,7 +132,10 @@ export async function auditSpans(jaeger: JaegerClient, traceIds: string[], expec
   return {
     expected,
     checked: traceIds.length,
-    missing: short.map((traceId) => ({ traceId, missing: traces.has(traceId) ? compareSpans(traces.get(traceId)!, expected).missing : { 'trace not found': 1 } })),
+    missing: short.map((traceId) => ({
+      traceId,
+      missing: traces.has(traceId) ? compareSpans(traces.get(traceId)!, expected).missing : { 'trace not found': 1 },
+    })),
     withExtra: all.filter((t) => Object.keys(compareSpans(t, expected).extra).length > 0).length,
     spansPerOrder: percentilesOf(all.map((t) => t.spans.length)),
     statementsPerOrder: percentilesOf(all.map(statementCount)),

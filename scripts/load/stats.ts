@@ -28,14 +28,22 @@ export class Latencies {
     this.histogram.record(Math.max(1, Math.round(ms * 1000)));
   }
 
-  get count(): number { return this.histogram.count; }
+  get count(): number {
+    return this.histogram.count;
+  }
 
   percentile(p: number): number {
     return this.histogram.count ? this.histogram.percentile(p) / 1000 : NaN;
   }
 
   summary(): Percentiles {
-    return { count: this.count, p50Ms: this.percentile(50), p90Ms: this.percentile(90), p99Ms: this.percentile(99), maxMs: this.count ? this.histogram.max / 1000 : NaN };
+    return {
+      count: this.count,
+      p50Ms: this.percentile(50),
+      p90Ms: this.percentile(90),
+      p99Ms: this.percentile(99),
+      maxMs: this.count ? this.histogram.max / 1000 : NaN,
+    };
   }
 }
 
@@ -82,6 +90,11 @@ export class Recorder {
   }
 
   summary(): EndpointSummary[] {
-    return [...this.endpoints].map(([endpoint, e]) => ({ endpoint, ok: e.ok, errors: Object.fromEntries(e.errors), ...e.latencies.summary() }));
+    return [...this.endpoints].map(([endpoint, e]) => ({
+      endpoint,
+      ok: e.ok,
+      errors: Object.fromEntries(e.errors),
+      ...e.latencies.summary(),
+    }));
   }
 }

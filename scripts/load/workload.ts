@@ -20,7 +20,10 @@ export type Mix = Partial<Record<Action, number>>;
 /** `order=1,browse=3,status=3` → weights; unknown actions and non-positive weights are refused. */
 export function parseMix(text: string): Mix {
   const mix: Mix = {};
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [name, weight] = part.split('=');
     if (!(ACTIONS as readonly string[]).includes(name ?? '')) throw new Error(`--mix: "${name}" is not one of ${ACTIONS.join(', ')}`);
     const w = Number(weight);
@@ -60,12 +63,14 @@ export interface FaultSpec {
 export function parseFault(text: string): FaultSpec {
   const eq = text.indexOf('=');
   const service = text.slice(0, Math.max(eq, 0));
-  if (!(SERVICE_NAMES as readonly string[]).includes(service)) throw new Error(`--fault: "${service}" is not one of ${SERVICE_NAMES.join(', ')}`);
+  if (!(SERVICE_NAMES as readonly string[]).includes(service))
+    throw new Error(`--fault: "${service}" is not one of ${SERVICE_NAMES.join(', ')}`);
   const rest = text.slice(eq + 1);
   const colon = rest.lastIndexOf(':');
   const share = Number(rest.slice(colon + 1));
   const fault = rest.slice(0, Math.max(colon, 0));
-  if (colon < 1 || !(share > 0 && share <= 1)) throw new Error(`--fault wants service=kind[:param]:share with 0 < share ≤ 1, e.g. payments=error:0.1, not "${text}"`);
+  if (colon < 1 || !(share > 0 && share <= 1))
+    throw new Error(`--fault wants service=kind[:param]:share with 0 < share ≤ 1, e.g. payments=error:0.1, not "${text}"`);
   return { service, fault, share };
 }
 
@@ -74,7 +79,7 @@ export const faulted = (n: number, share: number): boolean => Math.floor((n + 1)
 
 /** Per-request fault baggage (W3C Baggage), honoured by the gateway because of the admin token. */
 export const faultBaggage = (faults: FaultSpec[]): Record<string, string> =>
-  (faults.length ? { baggage: faults.map((f) => `hoptrace.fault.${f.service}=${f.fault}`).join(',') } : {});
+  faults.length ? { baggage: faults.map((f) => `hoptrace.fault.${f.service}=${f.fault}`).join(',') } : {};
 
 export function loadOrder(runId: string, n: number): CreateOrderRequest {
   return orderRequest({ email: `load-${runId}-${n}@example.com`, items: [{ sku: SKUS[n % SKUS.length]!, quantity: 1 }] });

@@ -22,6 +22,7 @@ export function countOf(events: Iterable<TestEvent>): { passed: number; failed: 
 
 export default async function* nodeTestCounts(source: AsyncIterable<TestEvent>): AsyncGenerator<string> {
   const events: TestEvent[] = [];
-  for await (const event of source) if (event.type === 'test:pass' || event.type === 'test:fail') events.push({ type: event.type, data: event.data });
+  for await (const event of source)
+    if (event.type === 'test:pass' || event.type === 'test:fail') events.push({ type: event.type, data: event.data });
   yield `${JSON.stringify(countOf(events))}\n`;
 }

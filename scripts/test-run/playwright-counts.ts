@@ -4,7 +4,12 @@
  * in the suite is skipped on purpose: a skipped test is one that did not run, e.g. because the
  * project it depends on failed or the global timeout struck).
  */
-export interface PlaywrightStats { expected: number; unexpected: number; flaky: number; skipped: number }
+export interface PlaywrightStats {
+  expected: number;
+  unexpected: number;
+  flaky: number;
+  skipped: number;
+}
 
 export function playwrightCounts(report: { stats?: Partial<PlaywrightStats>; errors?: unknown[] }): { passed: number; failed: number } {
   const s = report.stats ?? {};

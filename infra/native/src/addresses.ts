@@ -15,9 +15,15 @@ export class AddressMap {
   private readonly withPort: RegExp;
   private readonly inUrl: RegExp;
 
-  constructor(services: ComposeService[], readonly host = '127.0.0.1') {
+  constructor(
+    services: ComposeService[],
+    readonly host = '127.0.0.1',
+  ) {
     for (const s of services) this.published.set(s.name, new Map([...s.ports, ...s.nativePorts].map((p) => [p.container, p.host])));
-    const names = services.map((s) => escape(s.name)).sort((a, b) => b.length - a.length).join('|');
+    const names = services
+      .map((s) => escape(s.name))
+      .sort((a, b) => b.length - a.length)
+      .join('|');
     this.withPort = new RegExp(`(^|//|@|,|\\s|\\[)(${names}|localhost):(\\d+)(?![\\w.-])`, 'g');
     this.inUrl = new RegExp(`(//|@)(${names})(?=/|$|\\?)`, 'g');
   }

@@ -11,7 +11,10 @@ const tokenFile = (paths: Paths) => join(paths.state, 'admin-token');
  * default). It is kept in the state folder, readable by root only, so `npm run fault`, the tests
  * and the next start can use it.
  */
-export function ensureAdminToken(paths: Paths, env: NodeJS.ProcessEnv = process.env): { token: string; source: 'env' | 'kept' | 'generated' } {
+export function ensureAdminToken(
+  paths: Paths,
+  env: NodeJS.ProcessEnv = process.env,
+): { token: string; source: 'env' | 'kept' | 'generated' } {
   const keptToken = env.HOPTRACE_ADMIN_TOKEN ? undefined : readKept(paths);
   const source = env.HOPTRACE_ADMIN_TOKEN ? 'env' : keptToken ? 'kept' : 'generated';
   const token = env.HOPTRACE_ADMIN_TOKEN || keptToken || randomBytes(24).toString('base64url');
@@ -33,6 +36,7 @@ function readKept(paths: Paths): string | undefined {
 export function readAdminToken(paths: Paths, env: NodeJS.ProcessEnv = process.env): string {
   if (env.HOPTRACE_ADMIN_TOKEN) return env.HOPTRACE_ADMIN_TOKEN;
   const token = readKept(paths);
-  if (!token) throw new Error('no admin token: set HOPTRACE_ADMIN_TOKEN, or start the stack with `npm start`, which writes .hoptrace/admin-token');
+  if (!token)
+    throw new Error('no admin token: set HOPTRACE_ADMIN_TOKEN, or start the stack with `npm start`, which writes .hoptrace/admin-token');
   return token;
 }

@@ -36,7 +36,10 @@ const USAGE = `usage:
 
 function load(paths: Paths, profiles: string[], secure: boolean): { plan: Plan; project: Project } {
   const project = loadProject(paths, profiles, process.env, secure);
-  return { plan: planNative(project.services, paths, new AddressMap(project.all), project.all, secure ? securePki(paths) : undefined), project };
+  return {
+    plan: planNative(project.services, paths, new AddressMap(project.all), project.all, secure ? securePki(paths) : undefined),
+    project,
+  };
 }
 
 /** Which mode the data in the state folder was made in: switching modes starts from empty data. */
@@ -45,7 +48,9 @@ const modeOf = (paths: Paths) => (existsSync(modeFile(paths)) ? readFileSync(mod
 async function provision(plan: Plan): Promise<void> {
   const needs = plan.components.flatMap((c) => c.debian);
   if (missingDebianPackages(needs).length) {
-    await step('installing system packages with apt-get', async () => { await ensureDebianPackages(needs); });
+    await step('installing system packages with apt-get', async () => {
+      await ensureDebianPackages(needs);
+    });
   }
   const unique = new Map(plan.components.flatMap((c) => c.provision).map((p) => [p.label, p]));
   await Promise.all([...unique.values()].map((p) => step(p.label, p.run)));
@@ -66,7 +71,10 @@ async function up(args: string[]): Promise<void> {
   const quiet = args.includes('--quiet');
   const began = Date.now();
   const socket = controlSocket(paths);
-  const running = await callControl<Status[]>(socket, 'GET', '/status', 2000).then(() => true, () => false);
+  const running = await callControl<Status[]>(socket, 'GET', '/status', 2000).then(
+    () => true,
+    () => false,
+  );
   if (running) throw new Error('the native stack is already running (see `npm run stack -- status`; stop it with `npm run stack -- down`)');
 
   const admin = ensureAdminToken(paths);
@@ -76,12 +84,18 @@ async function up(args: string[]): Promise<void> {
   // A broker's data is formatted for one controller quorum: another profile's needs fresh data.
   const before = recordedProfiles(paths);
   if (!fresh && existsSync(join(paths.state, 'data')) && before.join(',') !== profiles.join(',')) {
-    throw new Error(`the data in ${paths.state} was made with ${before.length ? `profile ${before.join(', ')}` : 'no profile'}; start with --fresh to run ${profiles.length ? `profile ${profiles.join(', ')}` : 'without a profile'}`);
+    throw new Error(
+      `the data in ${paths.state} was made with ${before.length ? `profile ${before.join(', ')}` : 'no profile'}; start with --fresh to run ${profiles.length ? `profile ${profiles.join(', ')}` : 'without a profile'}`,
+    );
   }
   const leftovers = await killLeftovers(paths.state);
   if (leftovers.length) warn(`killed processes a previous run left behind: ${leftovers.join(', ')}`);
   if (fresh) {
-    info(switching ? `the data was made in ${previousMode} mode: removing it for a ${mode} start` : '--fresh: removing the data of the previous run');
+    info(
+      switching
+        ? `the data was made in ${previousMode} mode: removing it for a ${mode} start`
+        : '--fresh: removing the data of the previous run',
+    );
     rmSync(join(paths.state, 'data'), { recursive: true, force: true });
     for (const c of plan.components) rmSync(join(paths.state, c.name), { recursive: true, force: true });
     rmSync(paths.postgresRoot, { recursive: true, force: true });
@@ -90,15 +104,22 @@ async function up(args: string[]): Promise<void> {
   recordProfiles(paths, profiles);
   info(`state in ${paths.state}, downloads and builds cached in ${paths.cache}`);
   if (profiles.length) {
-    const files = profiles.map((p) => profileEnvFile(paths, p)).filter(existsSync).map((f) => f.slice(paths.root.length + 1));
+    const files = profiles
+      .map((p) => profileEnvFile(paths, p))
+      .filter(existsSync)
+      .map((f) => f.slice(paths.root.length + 1));
     info(`profile ${profiles.join(', ')}: ${services.length} services${files.length ? `, settings from ${files.join(', ')}` : ''}`);
   }
   if (secure) {
     const created = ensureSecureState(paths, services);
-    info(`secure mode: the local CA, a certificate per component and generated passwords are in ${securePki(paths).dir} (${created.length ? `created ${created.length}` : 'kept'}; --fresh rotates them; trust ca.crt there as the README says)`);
+    info(
+      `secure mode: the local CA, a certificate per component and generated passwords are in ${securePki(paths).dir} (${created.length ? `created ${created.length}` : 'kept'}; --fresh rotates them; trust ca.crt there as the README says)`,
+    );
   }
   // Services start with this very binary (see node-service.ts), so this is what they run on.
-  info(`services run on Node ${process.version} (${process.execPath})${process.versions.node === pin.version ? '' : `; hoptrace pins ${pin.version}`}`);
+  info(
+    `services run on Node ${process.version} (${process.execPath})${process.versions.node === pin.version ? '' : `; hoptrace pins ${pin.version}`}`,
+  );
   await provision(plan);
 
   setPrefixWidth(plan.components.map((c) => c.name));
@@ -110,12 +131,14 @@ async function up(args: string[]): Promise<void> {
       return stopping;
     }
     info(`${signal}: stopping in reverse order`);
-    stopping = stack.stopAll((m) => info(`${dim('■')} ${m.name} stopped`)).then(() => {
-      server.close();
-      rmSync(socket, { force: true });
-      info(`${green('✓')} stopped; nothing left running`);
-      process.exit(0);
-    });
+    stopping = stack
+      .stopAll((m) => info(`${dim('■')} ${m.name} stopped`))
+      .then(() => {
+        server.close();
+        rmSync(socket, { force: true });
+        info(`${green('✓')} stopped; nothing left running`);
+        process.exit(0);
+      });
     return stopping;
   };
   const server = await serveControl(socket, stack, () => void shutdown());
@@ -123,7 +146,8 @@ async function up(args: string[]): Promise<void> {
 
   try {
     await step(`starting ${plan.components.length} components`, () =>
-      stack.startAll((m) => info(`${green('✓')} ${m.name} ready ${dim(`(${seconds(m.status().readyMs ?? 0)})`)}`)));
+      stack.startAll((m) => info(`${green('✓')} ${m.name} ready ${dim(`(${seconds(m.status().readyMs ?? 0)})`)}`)),
+    );
   } catch (err) {
     console.error(red(`\n${err instanceof Error ? err.message : String(err)}\n`));
     info('logs are in .hoptrace/logs/; stopping what started');
@@ -133,7 +157,10 @@ async function up(args: string[]): Promise<void> {
     process.exit(1);
   }
   const total = Date.now() - began;
-  writeFileSync(join(paths.state, 'ready.json'), JSON.stringify({ readyAt: new Date().toISOString(), startMs: total, mode, components: stack.status() }, null, 2));
+  writeFileSync(
+    join(paths.state, 'ready.json'),
+    JSON.stringify({ readyAt: new Date().toISOString(), startMs: total, mode, components: stack.status() }, null, 2),
+  );
   console.log();
   info(bold(`hoptrace is up${secure ? ' in secure mode' : ''}: all ${plan.components.length} components ready in ${seconds(total)}`));
   // App entry points (the storefront) first: that is where a newcomer goes.
@@ -141,24 +168,41 @@ async function up(args: string[]): Promise<void> {
   for (const c of byKind) for (const u of c.urls ?? []) console.log(`  ${u.label.padEnd(34)} ${u.url}`);
   for (const c of plan.composeOnly) console.log(`  ${dim(`${c.name}: not run natively. ${c.reason}`)}`);
   const origin = admin.source === 'kept' ? 'kept from an earlier start' : 'generated';
-  console.log(`  ${'Admin token'.padEnd(34)} ${admin.source === 'env' ? 'from HOPTRACE_ADMIN_TOKEN' : `${admin.token}  (${origin}, in .hoptrace/admin-token; set HOPTRACE_ADMIN_TOKEN to choose one)`}`);
+  console.log(
+    `  ${'Admin token'.padEnd(34)} ${admin.source === 'env' ? 'from HOPTRACE_ADMIN_TOKEN' : `${admin.token}  (${origin}, in .hoptrace/admin-token; set HOPTRACE_ADMIN_TOKEN to choose one)`}`,
+  );
   console.log(`  ${dim('Ctrl-C stops everything; `npm run stack -- status` shows each component')}\n`);
 }
 
 function printStatus(rows: Status[]): void {
   console.log(`${'NAME'.padEnd(16)}${'KIND'.padEnd(12)}${'STATE'.padEnd(10)}${'PID'.padEnd(9)}PORTS`);
   for (const r of rows) {
-    console.log(`${r.name.padEnd(16)}${r.kind.padEnd(12)}${r.state.padEnd(10)}${String(r.pid ?? '-').padEnd(9)}${r.ports.join(',')}${r.extraEnv ? `  with ${Object.entries(r.extraEnv).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}${r.detail ? `  ${r.detail}` : ''}`);
+    console.log(
+      `${r.name.padEnd(16)}${r.kind.padEnd(12)}${r.state.padEnd(10)}${String(r.pid ?? '-').padEnd(9)}${r.ports.join(',')}${
+        r.extraEnv
+          ? `  with ${Object.entries(r.extraEnv)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(' ')}`
+          : ''
+      }${r.detail ? `  ${r.detail}` : ''}`,
+    );
   }
 }
 
 function describe(status: Status): string {
-  const extra = Object.entries(status.extraEnv ?? {}).map(([k, v]) => `${k}=${v}`).join(' ');
+  const extra = Object.entries(status.extraEnv ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   return `${status.name}: ${status.state}${status.pid ? ` (pid ${status.pid})` : ''}${extra ? ` with ${extra}` : ''}`;
 }
 
 async function main(argv: string[]): Promise<void> {
-  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, strict: false, options: { env: { type: 'string', multiple: true } } });
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: false,
+    options: { env: { type: 'string', multiple: true } },
+  });
   const [command, name] = positionals;
   const socket = controlSocket(resolvePaths());
   if (command === 'up') return up(argv);
@@ -166,7 +210,16 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'down') {
     await callControl(socket, 'POST', '/shutdown');
     info('stopping the native stack');
-    await waitFor('the native stack to stop', async () => !(await callControl(socket, 'GET', '/status', 2000).then(() => true, () => false)), 120_000, 250);
+    await waitFor(
+      'the native stack to stop',
+      async () =>
+        !(await callControl(socket, 'GET', '/status', 2000).then(
+          () => true,
+          () => false,
+        )),
+      120_000,
+      250,
+    );
     return info('stopped');
   }
   if ((ACTIONS as readonly string[]).includes(command ?? '')) {

@@ -18,10 +18,12 @@ const REPLACED = new Set(['command', 'entrypoint', 'healthcheck.test']);
 function environmentMap(value: unknown): Raw {
   if (isMapping(value)) return value;
   if (!Array.isArray(value)) return {};
-  return Object.fromEntries(value.map(String).map((entry) => {
-    const eq = entry.indexOf('=');
-    return eq < 0 ? [entry, null] : [entry.slice(0, eq), entry.slice(eq + 1)];
-  }));
+  return Object.fromEntries(
+    value.map(String).map((entry) => {
+      const eq = entry.indexOf('=');
+      return eq < 0 ? [entry, null] : [entry.slice(0, eq), entry.slice(eq + 1)];
+    }),
+  );
 }
 
 function portKey(entry: unknown): string {

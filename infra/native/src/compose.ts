@@ -56,19 +56,28 @@ export class ComposeError extends Error {}
  * `${VAR:?message}`, `$$`), as `docker compose` applies it to the file before use.
  */
 export function interpolate(value: string, env: NodeJS.ProcessEnv): string {
-  return value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
-    (match, name: string | undefined, colon: string | undefined, op: string | undefined, arg: string | undefined, bare: string | undefined) => {
+  return value.replace(
+    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (
+      match,
+      name: string | undefined,
+      colon: string | undefined,
+      op: string | undefined,
+      arg: string | undefined,
+      bare: string | undefined,
+    ) => {
       if (match === '$$') return '$';
       const key = (name ?? bare)!;
       const current = env[key];
       const missing = current === undefined || (colon === ':' && current === '');
-      if (op === '-') return missing ? arg ?? '' : current!;
+      if (op === '-') return missing ? (arg ?? '') : current!;
       if (op === '?') {
         if (missing) throw new ComposeError(`${key} must be set: ${arg || 'required by docker-compose.yml'}`);
         return current!;
       }
       return current ?? '';
-    });
+    },
+  );
 }
 
 function asStringList(value: unknown, what: string): string[] {
@@ -88,7 +97,7 @@ function parseEnvironment(raw: unknown, env: NodeJS.ProcessEnv): Record<string, 
     }
   } else if (raw && typeof raw === 'object') {
     for (const [key, value] of Object.entries(raw as Raw)) {
-      out[key] = value === null || value === undefined ? env[key] ?? '' : interpolate(String(value), env);
+      out[key] = value === null || value === undefined ? (env[key] ?? '') : interpolate(String(value), env);
     }
   }
   return out;
@@ -125,16 +134,21 @@ function parseDependsOn(raw: unknown): { required: string[]; optional: string[] 
   if (!raw || typeof raw !== 'object') return { required: [], optional: [] };
   const entries = Object.entries(raw as Record<string, Raw | null>);
   const optional = (dep: Raw | null) => dep?.required === false || dep?.required === 'false';
-  return { required: entries.filter(([, d]) => !optional(d)).map(([n]) => n), optional: entries.filter(([, d]) => optional(d)).map(([n]) => n) };
+  return {
+    required: entries.filter(([, d]) => !optional(d)).map(([n]) => n),
+    optional: entries.filter(([, d]) => optional(d)).map(([n]) => n),
+  };
 }
 
 function parseNativePorts(native: NativeSpec | undefined, service: string): PortMapping[] {
   const raw = native?.ports;
   if (raw === undefined) return [];
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new ComposeError(`services.${service}.x-native.ports must map container ports to native ports`);
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new ComposeError(`services.${service}.x-native.ports must map container ports to native ports`);
   return Object.entries(raw as Raw).map(([container, host]) => {
     const mapping = { container: Number(container), host: Number(host) };
-    if (!Number.isInteger(mapping.container) || !Number.isInteger(mapping.host)) throw new ComposeError(`services.${service}.x-native.ports: "${container}: ${String(host)}" is not a port mapping`);
+    if (!Number.isInteger(mapping.container) || !Number.isInteger(mapping.host))
+      throw new ComposeError(`services.${service}.x-native.ports: "${container}: ${String(host)}" is not a port mapping`);
     return mapping;
   });
 }
@@ -159,7 +173,9 @@ export function parseCompose(texts: string | string[], root: string, env: NodeJS
       nativePorts: parseNativePorts(native, name),
       mounts: parseMounts(raw.volumes, root),
       command: asStringList(raw.command, `services.${name}.command`).map((arg) => interpolate(arg, env)),
-      healthcheck: raw.healthcheck ? asStringList((raw.healthcheck as Raw).test, `services.${name}.healthcheck.test`).map((arg) => interpolate(arg, env)) : undefined,
+      healthcheck: raw.healthcheck
+        ? asStringList((raw.healthcheck as Raw).test, `services.${name}.healthcheck.test`).map((arg) => interpolate(arg, env))
+        : undefined,
       dependsOn: dependsOn.required,
       optionalDependsOn: dependsOn.optional,
     };
@@ -168,7 +184,11 @@ export function parseCompose(texts: string | string[], root: string, env: NodeJS
 }
 
 export function loadCompose(files: string | string[], root: string, env: NodeJS.ProcessEnv = process.env): ComposeFile {
-  return parseCompose((Array.isArray(files) ? files : [files]).map((f) => readFileSync(f, 'utf8')), root, env);
+  return parseCompose(
+    (Array.isArray(files) ? files : [files]).map((f) => readFileSync(f, 'utf8')),
+    root,
+    env,
+  );
 }
 
 /** Services in an order where each comes after everything it depends on. */
@@ -206,8 +226,13 @@ export function activeServices(services: ComposeService[], profiles: string[]): 
   return active.map((s) => {
     const missing = s.dependsOn.filter((d) => !names.has(d));
     if (missing.length) {
-      const why = (d: string) => { const dep = services.find((x) => x.name === d); return dep ? `${d}, which runs only with profile ${dep.profiles.join(' or ')}` : `unknown service ${d}`; };
-      throw new ComposeError(`services.${s.name}.depends_on names ${missing.map(why).join(', ')} (active profiles: ${profiles.join(', ') || 'none'}; mark it required: false if ${s.name} can run without it)`);
+      const why = (d: string) => {
+        const dep = services.find((x) => x.name === d);
+        return dep ? `${d}, which runs only with profile ${dep.profiles.join(' or ')}` : `unknown service ${d}`;
+      };
+      throw new ComposeError(
+        `services.${s.name}.depends_on names ${missing.map(why).join(', ')} (active profiles: ${profiles.join(', ') || 'none'}; mark it required: false if ${s.name} can run without it)`,
+      );
     }
     return { ...s, dependsOn: [...s.dependsOn, ...s.optionalDependsOn.filter((d) => names.has(d))], optionalDependsOn: [] };
   });

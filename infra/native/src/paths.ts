@@ -34,7 +34,15 @@ export function resolvePaths(env: NodeJS.ProcessEnv = process.env): Paths {
   const checkoutId = createHash('sha256').update(root).digest('hex').slice(0, 10);
   const postgresRoot = env.HOPTRACE_PG_DIR ? resolve(env.HOPTRACE_PG_DIR) : join('/var/tmp', `hoptrace-${checkoutId}`);
   const jaegerUiAssets = env.HOPTRACE_JAEGER_UI_ASSETS ? resolve(root, env.HOPTRACE_JAEGER_UI_ASSETS) : undefined;
-  return { root, compose: join(root, 'docker-compose.yml'), secureCompose: join(root, 'docker-compose.secure.yml'), state, cache, postgresRoot, jaegerUiAssets };
+  return {
+    root,
+    compose: join(root, 'docker-compose.yml'),
+    secureCompose: join(root, 'docker-compose.secure.yml'),
+    state,
+    cache,
+    postgresRoot,
+    jaegerUiAssets,
+  };
 }
 
 /** The compose files a mode reads: the topology, and in secure mode its override after it. */

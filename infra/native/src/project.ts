@@ -53,7 +53,10 @@ export function loadProject(paths: Paths, profiles: string[], env: NodeJS.Proces
   const { services: all } = loadCompose(composeFiles(paths, secure), paths.root, merged);
   const known = new Set(all.flatMap((s) => s.profiles));
   const unknown = profiles.filter((p) => p !== '*' && !known.has(p));
-  if (unknown.length) throw new ComposeError(`no service in docker-compose.yml has profile ${unknown.join(', ')} (profiles: ${[...known].join(', ') || 'none'})`);
+  if (unknown.length)
+    throw new ComposeError(
+      `no service in docker-compose.yml has profile ${unknown.join(', ')} (profiles: ${[...known].join(', ') || 'none'})`,
+    );
   return { profiles, env: merged, all, services: startOrder(activeServices(all, profiles)) };
 }
 
@@ -81,5 +84,10 @@ export function recordedProfiles(paths: Paths): string[] {
  */
 export function loadRunningProject(paths: Paths, env: NodeJS.ProcessEnv = process.env): Project {
   const profiles = env.COMPOSE_PROFILES !== undefined ? profilesFrom([], env) : recordedProfiles(paths);
-  return loadProject(paths, profiles, { ...env, HOPTRACE_ADMIN_TOKEN: env.HOPTRACE_ADMIN_TOKEN ?? 'not-needed-for-addresses' }, isSecureState(paths));
+  return loadProject(
+    paths,
+    profiles,
+    { ...env, HOPTRACE_ADMIN_TOKEN: env.HOPTRACE_ADMIN_TOKEN ?? 'not-needed-for-addresses' },
+    isSecureState(paths),
+  );
 }

@@ -42,20 +42,28 @@ export class Stack {
     await this.inDependencyOrder(members, (m) => m.restart(extraEnv));
   }
 
-  private async inDependencyOrder(members: Supervised[], start: (m: Supervised) => Promise<void>, onReady?: (m: Supervised) => void): Promise<void> {
+  private async inDependencyOrder(
+    members: Supervised[],
+    start: (m: Supervised) => Promise<void>,
+    onReady?: (m: Supervised) => void,
+  ): Promise<void> {
     const included = new Set(members.map((m) => m.name));
     const started = new Map<string, Promise<void>>();
     const startOne = (m: Supervised): Promise<void> => {
       let promise = started.get(m.name);
       if (!promise) {
         const deps = (this.dependsOn.get(m.name) ?? []).filter((d) => included.has(d)).map((d) => startOne(this.get(d)));
-        promise = Promise.all(deps).then(() => start(m)).then(() => onReady?.(m));
+        promise = Promise.all(deps)
+          .then(() => start(m))
+          .then(() => onReady?.(m));
         started.set(m.name, promise);
       }
       return promise;
     };
     const results = await Promise.allSettled(members.map(startOne));
-    const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason instanceof Error ? r.reason.message : String(r.reason)] : []));
+    const failed = results.flatMap((r) =>
+      r.status === 'rejected' ? [r.reason instanceof Error ? r.reason.message : String(r.reason)] : [],
+    );
     if (failed.length) throw new Error([...new Set(failed)].join('\n'));
   }
 

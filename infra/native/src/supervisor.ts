@@ -48,11 +48,20 @@ export interface Status {
 }
 
 const processAlive = (pid: number) => {
-  try { process.kill(pid, 0); return true; } catch { return false; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 };
 
 const signalGroup = (pid: number, signal: NodeJS.Signals) => {
-  try { process.kill(-pid, signal); } catch { /* already gone */ }
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    /* already gone */
+  }
 };
 
 /** Starts, watches and stops one component's process; its output goes to the console and a log file. */
@@ -70,14 +79,28 @@ export class Supervised {
    */
   private extraEnv: Record<string, string> = {};
 
-  constructor(readonly driver: Driver, private readonly stateDir: string, private readonly echo: boolean) {}
+  constructor(
+    readonly driver: Driver,
+    private readonly stateDir: string,
+    private readonly echo: boolean,
+  ) {}
 
-  get name(): string { return this.driver.name; }
+  get name(): string {
+    return this.driver.name;
+  }
 
   status(): Status {
-    return { name: this.name, kind: this.driver.kind, state: this.state, pid: this.child?.pid, ports: this.driver.ports,
-      exitCode: this.exitCode, readyMs: this.readyMs, detail: this.detail,
-      ...(Object.keys(this.extraEnv).length ? { extraEnv: { ...this.extraEnv } } : {}) };
+    return {
+      name: this.name,
+      kind: this.driver.kind,
+      state: this.state,
+      pid: this.child?.pid,
+      ports: this.driver.ports,
+      exitCode: this.exitCode,
+      readyMs: this.readyMs,
+      detail: this.detail,
+      ...(Object.keys(this.extraEnv).length ? { extraEnv: { ...this.extraEnv } } : {}),
+    };
   }
 
   /** Stops it and starts it again with `extraEnv` over its own environment ({} for none). */
@@ -94,14 +117,24 @@ export class Supervised {
     try {
       for (const port of this.driver.ports) {
         if (await portInUse(port)) {
-          throw new Error(`port ${port} is already in use by another process; stop it (\`ss -ltnp | grep :${port}\` shows which) and start again`);
+          throw new Error(
+            `port ${port} is already in use by another process; stop it (\`ss -ltnp | grep :${port}\` shows which) and start again`,
+          );
         }
       }
       this.state = 'starting';
       await this.driver.prepare();
       this.spawn();
-      await waitFor(`${this.name} readiness`, () => this.driver.ready(), this.driver.readyTimeoutMs, 250,
-        () => (this.state === 'exited' ? `exited with code ${this.exitCode} before it was ready; see .hoptrace/logs/${this.name}.log` : undefined));
+      await waitFor(
+        `${this.name} readiness`,
+        () => this.driver.ready(),
+        this.driver.readyTimeoutMs,
+        250,
+        () =>
+          this.state === 'exited'
+            ? `exited with code ${this.exitCode} before it was ready; see .hoptrace/logs/${this.name}.log`
+            : undefined,
+      );
       await this.driver.afterReady?.();
       this.readyMs = Date.now() - started;
       this.state = 'ready';
@@ -120,7 +153,12 @@ export class Supervised {
     this.log = createWriteStream(join(this.stateDir, 'logs', `${this.name}.log`), { flags: 'a' });
     // Its own process group: Ctrl-C in the terminal reaches only the runner, which then stops
     // components in reverse order instead of all at once.
-    const child = spawn(launch.command, launch.args, { cwd: launch.cwd, env: { ...launch.env, ...this.extraEnv }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(launch.command, launch.args, {
+      cwd: launch.cwd,
+      env: { ...launch.env, ...this.extraEnv },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child = child;
     this.exitCode = undefined;
     writeFileSync(this.pidFile(), `${child.pid}\n`);
@@ -131,7 +169,9 @@ export class Supervised {
       });
     }
     this.exited = new Promise((resolve) => {
-      child.once('error', (err) => { this.detail = err.message; });
+      child.once('error', (err) => {
+        this.detail = err.message;
+      });
       child.once('close', (code, signal) => {
         this.exitCode = code ?? (signal ? 128 : null);
         if (this.state !== 'stopping') {
@@ -159,7 +199,10 @@ export class Supervised {
   private stopChild: () => Promise<void> = async () => {};
 
   async stop(): Promise<void> {
-    if (!this.child || this.state === 'exited' || this.state === 'stopped') { this.state = 'stopped'; return; }
+    if (!this.child || this.state === 'exited' || this.state === 'stopped') {
+      this.state = 'stopped';
+      return;
+    }
     this.state = 'stopping';
     await this.stopChild();
     this.state = 'stopped';
@@ -188,7 +231,11 @@ export class Supervised {
 export async function killLeftovers(stateDir: string): Promise<string[]> {
   const dir = join(stateDir, 'pids');
   let files: string[] = [];
-  try { files = readdirSync(dir); } catch { return []; }
+  try {
+    files = readdirSync(dir);
+  } catch {
+    return [];
+  }
   const killed: string[] = [];
   for (const file of files) {
     const pid = Number(readFileSync(join(dir, file), 'utf8').trim());

@@ -7,8 +7,13 @@ export class TimeoutError extends Error {}
  * Polls `probe` until it returns true, or fails after `timeoutMs` naming what it waited for and
  * the last reason the probe gave. Readiness is always a condition with a deadline, never a sleep.
  */
-export async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: number, intervalMs = 250,
-  abort?: () => string | undefined): Promise<void> {
+export async function waitFor(
+  what: string,
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+  intervalMs = 250,
+  abort?: () => string | undefined,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer yet';
   for (;;) {
@@ -37,8 +42,14 @@ export function portInUse(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ port, host });
     socket.setTimeout(500);
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
-    socket.once('timeout', () => { socket.destroy(); resolve(false); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
     socket.once('error', () => resolve(false));
   });
 }

@@ -16,7 +16,10 @@ test('npm start generates a token once, keeps it for later starts, and a set var
   assert.equal(first.source, 'generated');
   assert.match(first.token, /^[A-Za-z0-9_-]{32}$/);
   assert.deepEqual(ensureAdminToken(paths, {}), { token: first.token, source: 'kept' });
-  assert.deepEqual(ensureAdminToken(paths, { HOPTRACE_ADMIN_TOKEN: 'chosen-by-the-user-0123' }), { token: 'chosen-by-the-user-0123', source: 'env' });
+  assert.deepEqual(ensureAdminToken(paths, { HOPTRACE_ADMIN_TOKEN: 'chosen-by-the-user-0123' }), {
+    token: 'chosen-by-the-user-0123',
+    source: 'env',
+  });
   assert.equal(readAdminToken(paths, {}), 'chosen-by-the-user-0123', 'clients read the token the stack runs with');
   rmSync(join(state, 'admin-token'));
   assert.notEqual(ensureAdminToken(paths, {}).token, first.token, 'never a fixed default');

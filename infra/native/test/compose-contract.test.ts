@@ -13,13 +13,20 @@ import { resolvePaths } from '../src/paths';
 const paths = resolvePaths();
 // No variable set, as for a newcomer's `docker compose up`: nothing in the file may require one.
 const { services } = loadCompose(paths.compose, paths.root, {});
-const raw = parse(readFileSync(paths.compose, 'utf8'), { merge: true }) as { services: Record<string, { depends_on?: unknown; restart?: string }> };
+const raw = parse(readFileSync(paths.compose, 'utf8'), { merge: true }) as {
+  services: Record<string, { depends_on?: unknown; restart?: string }>;
+};
 /** One-shot services (restart: "no") run to completion; the others run until stopped. */
-const oneShot = new Set(Object.entries(raw.services).filter(([, s]) => s.restart === 'no').map(([name]) => name));
+const oneShot = new Set(
+  Object.entries(raw.services)
+    .filter(([, s]) => s.restart === 'no')
+    .map(([name]) => name),
+);
 
 test('docker-compose.yml defines the infrastructure the issue names', () => {
   const names = services.map((s) => s.name);
-  for (const required of ['kafka', 'jaeger', 'prometheus', 'grafana', 'postgres']) assert.ok(names.includes(required), `missing ${required}`);
+  for (const required of ['kafka', 'jaeger', 'prometheus', 'grafana', 'postgres'])
+    assert.ok(names.includes(required), `missing ${required}`);
 });
 
 test('every image is pinned to a version, never latest', () => {
@@ -52,7 +59,10 @@ test('every depends_on waits for health, or for a one-shot service to complete',
 test('the native runner runs every compose service or names it as compose-only with a reason', () => {
   for (const s of services) {
     const kind = s.native?.kind;
-    assert.ok(kind && [...NATIVE_KINDS, COMPOSE_ONLY].includes(kind), `${s.name}: x-native.kind must be one of ${NATIVE_KINDS.join(', ')}, ${COMPOSE_ONLY}`);
+    assert.ok(
+      kind && [...NATIVE_KINDS, COMPOSE_ONLY].includes(kind),
+      `${s.name}: x-native.kind must be one of ${NATIVE_KINDS.join(', ')}, ${COMPOSE_ONLY}`,
+    );
     if (kind === COMPOSE_ONLY) assert.ok(String(s.native?.reason ?? '').length > 10, `${s.name}: say why it is compose-only`);
   }
   const plan = planNative(startOrder(services), paths, new AddressMap(services));
@@ -63,7 +73,11 @@ test('the native runner runs every compose service or names it as compose-only w
 
 test('app services run the image the one Dockerfile builds', () => {
   const builders = services.filter((x) => x.build);
-  assert.deepEqual(builders.map((b) => b.name), ['app-init'], 'one service builds the app image (compose-go.test.ts checks the rest)');
+  assert.deepEqual(
+    builders.map((b) => b.name),
+    ['app-init'],
+    'one service builds the app image (compose-go.test.ts checks the rest)',
+  );
   for (const s of services.filter((x) => x.native?.kind === 'node')) {
     assert.equal(s.image, builders[0]!.image, `${s.name} must run the image built from the repo's Dockerfile`);
   }
@@ -79,8 +93,14 @@ test('every service of the contracts runs in compose under its own name, on the 
     // A gRPC port is served, published as itself, and health-checked over gRPC (the native runner runs that check too).
     assert.equal(s.environment.GRPC_PORT, d.grpcPort === undefined ? undefined : String(d.grpcPort), `${d.name}: GRPC_PORT`);
     if (d.grpcPort !== undefined) {
-      assert.ok(s.ports.some((p) => p.host === d.grpcPort && p.container === d.grpcPort), `${d.name}: publishes ${d.grpcPort}`);
-      assert.ok(s.healthcheck?.includes(`grpc://localhost:${d.grpcPort}`), `${d.name}: its healthcheck checks grpc://localhost:${d.grpcPort}`);
+      assert.ok(
+        s.ports.some((p) => p.host === d.grpcPort && p.container === d.grpcPort),
+        `${d.name}: publishes ${d.grpcPort}`,
+      );
+      assert.ok(
+        s.healthcheck?.includes(`grpc://localhost:${d.grpcPort}`),
+        `${d.name}: its healthcheck checks grpc://localhost:${d.grpcPort}`,
+      );
     }
   }
 });

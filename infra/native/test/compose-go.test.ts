@@ -35,14 +35,25 @@ function services(): Record<string, Service> {
 function appImage(): { builder: string; image: string; apps: [string, Service][] } {
   const all = Object.entries(services());
   const builders = all.filter(([, s]) => s.build);
-  assert.equal(builders.length, 1, `exactly one service may build (parallel builds of one tag fail on a clean machine): ${builders.map(([n]) => n).join(', ')}`);
+  assert.equal(
+    builders.length,
+    1,
+    `exactly one service may build (parallel builds of one tag fail on a clean machine): ${builders.map(([n]) => n).join(', ')}`,
+  );
   const [builder, built] = builders[0]!;
   assert.ok(built.image, `${builder} must name the image it builds`);
   return { builder, image: built.image, apps: all.filter(([n, s]) => n !== builder && s.image === built.image) };
 }
 
 test('compose-go loads docker-compose.yml with no variable set: no error, no warning, with every profile too, and as cluster.env makes it', () => {
-  assert.deepEqual(reports.map((r) => [r.profiles, r.envFile && relative(paths.root, r.envFile)]), [[[], undefined], [['*'], undefined], [['cluster'], 'cluster.env']]);
+  assert.deepEqual(
+    reports.map((r) => [r.profiles, r.envFile && relative(paths.root, r.envFile)]),
+    [
+      [[], undefined],
+      [['*'], undefined],
+      [['cluster'], 'cluster.env'],
+    ],
+  );
   for (const r of reports) {
     assert.equal(r.error, undefined, `compose-go (profiles ${JSON.stringify(r.profiles)}): ${r.error}`);
     assert.deepEqual(r.warnings, [], `compose-go warned (profiles ${JSON.stringify(r.profiles)})`);
@@ -65,12 +76,19 @@ test('with HOPTRACE_ADMIN_TOKEN unset, every app service gets it empty and reads
   const { builder, apps } = appImage();
   const init = services()[builder]!;
   assert.equal(init.environment?.HOPTRACE_ADMIN_TOKEN, '', 'app-init must see the variable (empty when unset) to let a set one win');
-  assert.deepEqual(init.volumes?.map((v) => [v.type, v.source, v.target, Boolean(v.read_only)]), [['volume', 'admin-token', '/run/hoptrace', false]]);
+  assert.deepEqual(
+    init.volumes?.map((v) => [v.type, v.source, v.target, Boolean(v.read_only)]),
+    [['volume', 'admin-token', '/run/hoptrace', false]],
+  );
   assert.equal(init.restart, 'no', 'app-init runs once per start');
   for (const [name, s] of apps) {
     assert.equal(s.environment?.HOPTRACE_ADMIN_TOKEN, '', `${name}: an unset HOPTRACE_ADMIN_TOKEN must not stop compose`);
     const mount = s.volumes?.find((v) => v.source === 'admin-token');
-    assert.deepEqual(mount && [mount.type, mount.target, mount.read_only], ['volume', '/run/hoptrace', true], `${name} must mount the admin-token volume read-only`);
+    assert.deepEqual(
+      mount && [mount.type, mount.target, mount.read_only],
+      ['volume', '/run/hoptrace', true],
+      `${name} must mount the admin-token volume read-only`,
+    );
   }
   assert.equal(services().gateway?.environment?.HOPTRACE_PRINT_ADMIN_TOKEN, 'true', 'the gateway prints a generated token at start');
 });
@@ -93,7 +111,8 @@ function clusterServices(): Record<string, Service> {
 
 test('without a profile: one broker, one instance of each service, and nothing names the cluster', () => {
   const all = services();
-  for (const name of ['kafka-2', 'kafka-3', 'orders-2', 'fulfillment-2', 'notifications-2']) assert.equal(all[name], undefined, `${name} runs only with the cluster profile`);
+  for (const name of ['kafka-2', 'kafka-3', 'orders-2', 'fulfillment-2', 'notifications-2'])
+    assert.equal(all[name], undefined, `${name} runs only with the cluster profile`);
   assert.equal(all.kafka?.environment?.KAFKA_CONTROLLER_QUORUM_VOTERS, '1@kafka:9093');
   assert.equal(all.kafka?.environment?.KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR, '1');
   assert.equal(all.gateway?.environment?.ORDERS_URLS, 'http://orders:8081');
@@ -101,7 +120,11 @@ test('without a profile: one broker, one instance of each service, and nothing n
     assert.equal(all[app]?.environment?.KAFKA_BROKERS, 'kafka:9092', app);
     assert.equal(all[app]?.environment?.KAFKA_TOPIC_REPLICATION_FACTOR, '1', app);
     // Compose starts it without the disabled broker: the dependency is not required.
-    assert.equal((all[app]?.depends_on?.['kafka-2'] as { required?: boolean } | undefined)?.required, false, `${app} must not require kafka-2`);
+    assert.equal(
+      (all[app]?.depends_on?.['kafka-2'] as { required?: boolean } | undefined)?.required,
+      false,
+      `${app} must not require kafka-2`,
+    );
   }
 });
 
@@ -113,15 +136,25 @@ test('cluster.env: three voters, everything replicated three ways, every client 
     assert.equal(env.KAFKA_NODE_ID, String(i + 1), name);
     assert.equal(env.KAFKA_CONTROLLER_QUORUM_VOTERS, '1@kafka:9093,2@kafka-2:9093,3@kafka-3:9093', name);
     assert.equal(env.CLUSTER_ID, all.kafka?.environment?.CLUSTER_ID, `${name}: one cluster id`);
-    for (const key of ['KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR', 'KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR', 'KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR']) assert.equal(env[key], '3', `${name} ${key}`);
-    for (const key of ['KAFKA_TRANSACTION_STATE_LOG_MIN_ISR', 'KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR', 'KAFKA_MIN_INSYNC_REPLICAS']) assert.equal(env[key], '2', `${name} ${key}`);
+    for (const key of [
+      'KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR',
+      'KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR',
+      'KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR',
+    ])
+      assert.equal(env[key], '3', `${name} ${key}`);
+    for (const key of ['KAFKA_TRANSACTION_STATE_LOG_MIN_ISR', 'KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR', 'KAFKA_MIN_INSYNC_REPLICAS'])
+      assert.equal(env[key], '2', `${name} ${key}`);
     assert.equal(all[name]?.image, all.kafka?.image, `${name}: the same pinned image`);
     assert.match(String(env.KAFKA_OPTS), /-javaagent:\S+jmx_prometheus_javaagent\.jar=7071:/, `${name}: the JMX exporter agent`);
   }
   for (const app of ['orders', 'orders-2', 'fulfillment', 'fulfillment-2', 'notifications', 'notifications-2']) {
     const env = all[app]?.environment ?? {};
     assert.equal(env.KAFKA_BROKERS, 'kafka:9092,kafka-2:9092,kafka-3:9092', app);
-    assert.deepEqual([env.KAFKA_TOPIC_PARTITIONS, env.KAFKA_TOPIC_REPLICATION_FACTOR, env.KAFKA_TOPIC_MIN_INSYNC_REPLICAS], ['6', '3', '2'], app);
+    assert.deepEqual(
+      [env.KAFKA_TOPIC_PARTITIONS, env.KAFKA_TOPIC_REPLICATION_FACTOR, env.KAFKA_TOPIC_MIN_INSYNC_REPLICAS],
+      ['6', '3', '2'],
+      app,
+    );
     assert.equal(env.OTEL_SERVICE_NAME, app.replace(/-2$/, ''), `${app} is an instance of the same service`);
   }
   assert.equal(all.gateway?.environment?.ORDERS_URLS, 'http://orders:8081,http://orders-2:8081');
@@ -133,6 +166,9 @@ test('the JMX exporter compose downloads is the version the native runner fetche
   // compose-go drops x- fields from services; the native runner's reading has them.
   const version = loadCompose(paths.compose, paths.root, {}).services.find((s) => s.name === 'kafka')?.native?.jmx_exporter;
   assert.ok(typeof version === 'string', 'kafka names x-native.jmx_exporter');
-  assert.ok(fetcher.includes(`/jmx_prometheus_javaagent/${version}/jmx_prometheus_javaagent-${version}.jar`), `kafka-jmx-exporter fetches ${version}: ${fetcher}`);
+  assert.ok(
+    fetcher.includes(`/jmx_prometheus_javaagent/${version}/jmx_prometheus_javaagent-${version}.jar`),
+    `kafka-jmx-exporter fetches ${version}: ${fetcher}`,
+  );
   assert.match(fetcher, /sha256sum -c/, 'and checks what it fetched');
 });

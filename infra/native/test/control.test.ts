@@ -3,8 +3,10 @@ import { test } from 'node:test';
 import { envFromFlags, parseExtraEnv } from '../src/control';
 
 test('--env NAME=value flags become an environment; a value may hold "="', () => {
-  assert.deepEqual(envFromFlags(['OTEL_SDK_DISABLED=true', 'NODE_OPTIONS=--cpu-prof --cpu-prof-dir=/tmp/p']),
-    { OTEL_SDK_DISABLED: 'true', NODE_OPTIONS: '--cpu-prof --cpu-prof-dir=/tmp/p' });
+  assert.deepEqual(envFromFlags(['OTEL_SDK_DISABLED=true', 'NODE_OPTIONS=--cpu-prof --cpu-prof-dir=/tmp/p']), {
+    OTEL_SDK_DISABLED: 'true',
+    NODE_OPTIONS: '--cpu-prof --cpu-prof-dir=/tmp/p',
+  });
   assert.deepEqual(envFromFlags(['EMPTY=']), { EMPTY: '' });
   assert.throws(() => envFromFlags(['OTEL_SDK_DISABLED']), /--env wants NAME=value/);
   assert.throws(() => envFromFlags(['1BAD=x']), /--env wants NAME=value/);

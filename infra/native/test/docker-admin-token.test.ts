@@ -15,7 +15,8 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 function run(script: string, args: string[], env: Record<string, string> = {}) {
   const result = spawnSync('/bin/sh', [join(scripts, script), ...args], {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOPTRACE_ADMIN_TOKEN_FILE: file, ...env }, encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOPTRACE_ADMIN_TOKEN_FILE: file, ...env },
+    encoding: 'utf8',
   });
   assert.equal(result.status, 0, `${script} exited ${result.status}: ${result.stderr}`);
   return result;
@@ -62,11 +63,17 @@ test('the entrypoint prints the kept token only where HOPTRACE_PRINT_ADMIN_TOKEN
   writeFileSync(file, 'kept-token-0123456789abcdef\n');
   const out = (env?: Record<string, string>) => run('entrypoint.sh', ['true'], env).stdout;
   assert.equal(out(), '');
-  assert.match(out({ HOPTRACE_PRINT_ADMIN_TOKEN: 'true' }), /^admin token: kept-token-0123456789abcdef .*\n.*docker compose exec gateway cat /);
+  assert.match(
+    out({ HOPTRACE_PRINT_ADMIN_TOKEN: 'true' }),
+    /^admin token: kept-token-0123456789abcdef .*\n.*docker compose exec gateway cat /,
+  );
   assert.equal(out({ HOPTRACE_PRINT_ADMIN_TOKEN: 'true', HOPTRACE_ADMIN_TOKEN: 'set-token-0123456789abcdef' }), '');
 });
 
 test('the entrypoint execs the command, so the stop signal goes straight to the service process', () => {
-  const result = spawnSync('/bin/sh', [join(scripts, 'entrypoint.sh'), 'sh', '-c', 'echo $$'], { env: { PATH: process.env.PATH ?? '/bin', HOPTRACE_ADMIN_TOKEN_FILE: file }, encoding: 'utf8' });
-  assert.equal(Number(result.stdout.trim()), result.pid, 'the command runs as the entrypoint\'s own process');
+  const result = spawnSync('/bin/sh', [join(scripts, 'entrypoint.sh'), 'sh', '-c', 'echo $$'], {
+    env: { PATH: process.env.PATH ?? '/bin', HOPTRACE_ADMIN_TOKEN_FILE: file },
+    encoding: 'utf8',
+  });
+  assert.equal(Number(result.stdout.trim()), result.pid, "the command runs as the entrypoint's own process");
 });

@@ -11,18 +11,25 @@ import { ensureJaegerUiAssets, inspectJaegerUiBuild, jaegerUiReleaseUrl, JaegerU
 const work = mkdtempSync(join(tmpdir(), 'hoptrace-jaeger-ui-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 let n = 0;
-const fresh = (name: string) => { const dir = join(work, `${name}-${++n}`); mkdirSync(dir, { recursive: true }); return dir; };
+const fresh = (name: string) => {
+  const dir = join(work, `${name}-${++n}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+};
 const NOWHERE = 'http://127.0.0.1:9/never-asked';
 
 /** A directory shaped like jaeger-ui's Vite build: index.html naming hashed files under static/. */
 function fakeBuild(dir: string, { version = '1.76.0', omit = '' } = {}): string {
   mkdirSync(join(dir, 'static'), { recursive: true });
-  writeFileSync(join(dir, 'index.html'), `<!doctype html><html><head><base href="/" data-inject-target="BASE_URL" />
+  writeFileSync(
+    join(dir, 'index.html'),
+    `<!doctype html><html><head><base href="/" data-inject-target="BASE_URL" />
     <link rel="shortcut icon" href="./static/favicon-x1.ico">
     <script type="module" crossorigin src="./static/index-a1.js"></script>
     <link rel="stylesheet" crossorigin href="./static/index-c1.css"></head>
     <body><div id="jaeger-ui-root"></div>
-    <script nomodule crossorigin id="vite-legacy-entry" data-src="./static/index-legacy-b1.js">System.import()</script></body></html>`);
+    <script nomodule crossorigin id="vite-legacy-entry" data-src="./static/index-legacy-b1.js">System.import()</script></body></html>`,
+  );
   const files: Record<string, string> = {
     'static/favicon-x1.ico': 'ico',
     'static/index-a1.js': `const react={version:"19.2.0"};const version="${version}",defaultConfig$2={archiveEnabled:!0,menu:[{label:"Jaeger UI v".concat(version)}]};`,
@@ -46,12 +53,12 @@ async function unavailable(work: Promise<unknown>, message: RegExp): Promise<voi
   await assert.rejects(work, (err: unknown) => err instanceof JaegerUiUnavailable && message.test(err.message));
 }
 
-test('the release URL is upstream\'s assets.tar.gz of the version\'s tag', () => {
+test("the release URL is upstream's assets.tar.gz of the version's tag", () => {
   assert.equal(jaegerUiReleaseUrl('v1.76.0'), 'https://github.com/jaegertracing/jaeger-ui/releases/download/v1.76.0/assets.tar.gz');
   assert.equal(jaegerUiReleaseUrl('1.76.0'), jaegerUiReleaseUrl('v1.76.0'));
 });
 
-test('an archive in upstream\'s layout is checked and extracted into the cache under the version, once', async () => {
+test("an archive in upstream's layout is checked and extracted into the cache under the version, once", async () => {
   const cache = fresh('cache');
   const archive = fakeArchive();
   const dir = await ensureJaegerUiAssets(cache, 'v1.76.0', { path: archive, url: NOWHERE });
@@ -59,7 +66,11 @@ test('an archive in upstream\'s layout is checked and extracted into the cache u
   assert.match(readFileSync(join(dir, 'index.html'), 'utf8'), /jaeger-ui-root/);
   assert.match(readFileSync(join(cache, 'jaeger-ui', 'v1.76.0', '.complete'), 'utf8'), /assets\.tar\.gz/);
   rmSync(archive);
-  assert.equal(await ensureJaegerUiAssets(cache, 'v1.76.0', { path: archive, url: NOWHERE }), dir, 'a complete cache is used without the source');
+  assert.equal(
+    await ensureJaegerUiAssets(cache, 'v1.76.0', { path: archive, url: NOWHERE }),
+    dir,
+    'a complete cache is used without the source',
+  );
 });
 
 test('a flat directory of the build is copied into the cache', async () => {
@@ -70,16 +81,31 @@ test('a flat directory of the build is copied into the cache', async () => {
 
 test('a build of another UI version is refused, naming both versions, and nothing is cached', async () => {
   const cache = fresh('cache');
-  await unavailable(ensureJaegerUiAssets(cache, 'v1.76.0', { path: fakeArchive({ version: '1.75.0' }), url: NOWHERE }), /is jaeger-ui 1\.75\.0, not 1\.76\.0/);
-  await unavailable(ensureJaegerUiAssets(cache, 'v1.76.0', { path: fakeBuild(fresh('flat'), { version: '1.75.0' }), url: NOWHERE }), /not 1\.76\.0/);
+  await unavailable(
+    ensureJaegerUiAssets(cache, 'v1.76.0', { path: fakeArchive({ version: '1.75.0' }), url: NOWHERE }),
+    /is jaeger-ui 1\.75\.0, not 1\.76\.0/,
+  );
+  await unavailable(
+    ensureJaegerUiAssets(cache, 'v1.76.0', { path: fakeBuild(fresh('flat'), { version: '1.75.0' }), url: NOWHERE }),
+    /not 1\.76\.0/,
+  );
   assert.throws(() => readFileSync(join(cache, 'jaeger-ui', 'v1.76.0', '.complete')));
 });
 
 test('sources that are not a jaeger-ui build are refused with the reason', async () => {
   const cache = fresh('cache');
-  await unavailable(ensureJaegerUiAssets(cache, 'v1.76.0', { path: join(work, 'missing.tar.gz'), url: NOWHERE }), /missing\.tar\.gz does not exist/);
-  await unavailable(ensureJaegerUiAssets(cache, 'v1.76.0', { path: fresh('empty'), url: NOWHERE }), /not a jaeger-ui build: no index\.html/);
-  await unavailable(ensureJaegerUiAssets(cache, 'v1.76.0', { path: fakeBuild(fresh('flat'), { omit: 'static/index-a1.js' }), url: NOWHERE }), /lacks files its index\.html names: static\/index-a1\.js/);
+  await unavailable(
+    ensureJaegerUiAssets(cache, 'v1.76.0', { path: join(work, 'missing.tar.gz'), url: NOWHERE }),
+    /missing\.tar\.gz does not exist/,
+  );
+  await unavailable(
+    ensureJaegerUiAssets(cache, 'v1.76.0', { path: fresh('empty'), url: NOWHERE }),
+    /not a jaeger-ui build: no index\.html/,
+  );
+  await unavailable(
+    ensureJaegerUiAssets(cache, 'v1.76.0', { path: fakeBuild(fresh('flat'), { omit: 'static/index-a1.js' }), url: NOWHERE }),
+    /lacks files its index\.html names: static\/index-a1\.js/,
+  );
   const notGzip = join(fresh('junk'), 'assets.tar.gz');
   writeFileSync(notGzip, 'this is not an archive');
   await unavailable(ensureJaegerUiAssets(cache, 'v1.76.0', { path: notGzip, url: NOWHERE }), /is not a readable \.tar\.gz/);
@@ -109,12 +135,20 @@ test('without a path the release archive is downloaded, checked and cached', asy
 });
 
 test('a release host that answers an error, never answers or cannot be reached fails fast with the reason', async () => {
-  const { url: missing, server: notFound } = await serve((_req, res) => { res.statusCode = 404; res.end(); });
-  const { url: silent, server: hanging } = await serve(() => { /* never answers */ });
+  const { url: missing, server: notFound } = await serve((_req, res) => {
+    res.statusCode = 404;
+    res.end();
+  });
+  const { url: silent, server: hanging } = await serve(() => {
+    /* never answers */
+  });
   try {
     await unavailable(ensureJaegerUiAssets(fresh('cache'), 'v1.76.0', { url: missing }), /answered 404/);
     const started = Date.now();
-    await unavailable(ensureJaegerUiAssets(fresh('cache'), 'v1.76.0', { url: silent, connectTimeoutMs: 300 }), /did not answer within 0\.3 s/);
+    await unavailable(
+      ensureJaegerUiAssets(fresh('cache'), 'v1.76.0', { url: silent, connectTimeoutMs: 300 }),
+      /did not answer within 0\.3 s/,
+    );
     assert.ok(Date.now() - started < 5_000, 'gave up after the connect timeout');
     const { url: closed, server: gone } = await serve(() => {});
     await new Promise((resolve) => gone.close(resolve));

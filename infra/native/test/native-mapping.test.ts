@@ -5,7 +5,8 @@ import { ComposeError, interpolate, parseCompose, startOrder } from '../src/comp
 import { kafkaProperties } from '../src/components/kafka';
 import { nativePrometheusConfig } from '../src/components/prometheus';
 
-const compose = parseCompose(`
+const compose = parseCompose(
+  `
 services:
   postgres:
     image: postgres:15
@@ -23,13 +24,19 @@ services:
     depends_on:
       postgres: { condition: service_healthy }
       kafka: { condition: service_healthy }
-`, '/repo', {});
+`,
+  '/repo',
+  {},
+);
 const map = new AddressMap(compose.services);
 
 test('host names become 127.0.0.1 and published ports their host port', () => {
   assert.equal(map.map('postgres://postgres:secret@postgres:5432/orders'), 'postgres://postgres:secret@127.0.0.1:55432/orders');
   assert.equal(map.map('kafka:9092'), '127.0.0.1:9092');
-  assert.equal(map.map('PLAINTEXT://kafka:9092,EXTERNAL://localhost:9094', 'kafka'), 'PLAINTEXT://127.0.0.1:9092,EXTERNAL://localhost:9094');
+  assert.equal(
+    map.map('PLAINTEXT://kafka:9092,EXTERNAL://localhost:9094', 'kafka'),
+    'PLAINTEXT://127.0.0.1:9092,EXTERNAL://localhost:9094',
+  );
   assert.equal(map.map('1@kafka:9093'), '1@127.0.0.1:9093');
   assert.equal(map.map('http://postgres/x'), 'http://127.0.0.1/x');
 });
@@ -52,23 +59,29 @@ test('services start after what they depend on', () => {
 });
 
 test('apache/kafka environment variables become broker properties by the image rule', () => {
-  assert.deepEqual(kafkaProperties({
-    KAFKA_NODE_ID: '1',
-    KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
-    KAFKA_LISTENER_NAME_EXTERNAL_SASL__MECHANISM: 'PLAIN',
-    KAFKA_SOME___DASHED: 'x',
-    KAFKA_HEAP_OPTS: '-Xmx1g',
-    CLUSTER_ID: 'abc',
-  }), {
-    'node.id': '1',
-    'offsets.topic.replication.factor': '1',
-    'listener.name.external.sasl_mechanism': 'PLAIN',
-    'some-dashed': 'x',
-  });
+  assert.deepEqual(
+    kafkaProperties({
+      KAFKA_NODE_ID: '1',
+      KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
+      KAFKA_LISTENER_NAME_EXTERNAL_SASL__MECHANISM: 'PLAIN',
+      KAFKA_SOME___DASHED: 'x',
+      KAFKA_HEAP_OPTS: '-Xmx1g',
+      CLUSTER_ID: 'abc',
+    }),
+    {
+      'node.id': '1',
+      'offsets.topic.replication.factor': '1',
+      'listener.name.external.sasl_mechanism': 'PLAIN',
+      'some-dashed': 'x',
+    },
+  );
 });
 
 test('prometheus scrape targets are mapped to native addresses', () => {
-  const out = nativePrometheusConfig('scrape_configs:\n  - job_name: db\n    static_configs:\n      - targets: ["postgres:5432", "kafka:9092"]\n', map);
+  const out = nativePrometheusConfig(
+    'scrape_configs:\n  - job_name: db\n    static_configs:\n      - targets: ["postgres:5432", "kafka:9092"]\n',
+    map,
+  );
   assert.match(out, /127\.0\.0\.1:55432/);
   assert.match(out, /127\.0\.0\.1:9092/);
 });

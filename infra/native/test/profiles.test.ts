@@ -10,7 +10,8 @@ import { nativePrometheusConfig } from '../src/components/prometheus';
 import { resolvePaths } from '../src/paths';
 import { loadProject, profilesFrom, projectEnv } from '../src/project';
 
-const compose = parseCompose(`
+const compose = parseCompose(
+  `
 services:
   kafka:
     image: apache/kafka:4.1.1
@@ -34,8 +35,15 @@ services:
     image: tool
     profiles: [debug]
     depends_on: [orders-2]
-`, '/repo', {});
-const names = (profiles: string[]) => activeServices(compose.services.filter((s) => s.name !== 'debugger'), profiles).map((s) => s.name);
+`,
+  '/repo',
+  {},
+);
+const names = (profiles: string[]) =>
+  activeServices(
+    compose.services.filter((s) => s.name !== 'debugger'),
+    profiles,
+  ).map((s) => s.name);
 
 test('a service without profiles always runs; a profiled one only when its profile is active', () => {
   assert.deepEqual(names([]), ['kafka', 'orders']);
@@ -44,8 +52,16 @@ test('a service without profiles always runs; a profiled one only when its profi
 });
 
 test('a required dependency on a disabled service is an error; an optional one is dropped, or kept when it runs', () => {
-  assert.throws(() => activeServices(compose.services, ['debug']), (err: Error) => err instanceof ComposeError && /debugger\.depends_on names orders-2, which runs only with profile cluster/.test(err.message));
-  const orders = (profiles: string[]) => activeServices(compose.services.filter((s) => s.name !== 'debugger'), profiles).find((s) => s.name === 'orders')!;
+  assert.throws(
+    () => activeServices(compose.services, ['debug']),
+    (err: Error) =>
+      err instanceof ComposeError && /debugger\.depends_on names orders-2, which runs only with profile cluster/.test(err.message),
+  );
+  const orders = (profiles: string[]) =>
+    activeServices(
+      compose.services.filter((s) => s.name !== 'debugger'),
+      profiles,
+    ).find((s) => s.name === 'orders')!;
   assert.deepEqual(orders([]).dependsOn, ['kafka']);
   assert.deepEqual(orders(['cluster']).dependsOn, ['kafka', 'kafka-2']);
 });
@@ -70,8 +86,17 @@ test('the repository: the cluster profile adds two brokers and three second inst
   const paths = resolvePaths({});
   const base = loadProject(paths, [], {}).services.map((s) => s.name);
   const cluster = loadProject(paths, ['cluster'], {});
-  assert.deepEqual(cluster.services.map((s) => s.name).filter((n) => !base.includes(n)).sort(), ['fulfillment-2', 'kafka-2', 'kafka-3', 'notifications-2', 'orders-2']);
-  assert.equal(cluster.services.find((s) => s.name === 'kafka')!.environment.KAFKA_CONTROLLER_QUORUM_VOTERS, '1@kafka:9093,2@kafka-2:9093,3@kafka-3:9093');
+  assert.deepEqual(
+    cluster.services
+      .map((s) => s.name)
+      .filter((n) => !base.includes(n))
+      .sort(),
+    ['fulfillment-2', 'kafka-2', 'kafka-3', 'notifications-2', 'orders-2'],
+  );
+  assert.equal(
+    cluster.services.find((s) => s.name === 'kafka')!.environment.KAFKA_CONTROLLER_QUORUM_VOTERS,
+    '1@kafka:9093,2@kafka-2:9093,3@kafka-3:9093',
+  );
   assert.throws(() => loadProject(paths, ['clustr'], {}), /no service in docker-compose.yml has profile clustr/);
 });
 
@@ -84,16 +109,27 @@ test('x-native ports give services that share a container port distinct native o
 });
 
 test("a broker's listeners and JMX agent are moved to its native ports and files", () => {
-  const port = (p: number) => ({ 9092: 19092, 9093: 19093, 7071: 17071 } as Record<number, number>)[p] ?? p;
-  assert.equal(nativeListeners('PLAINTEXT://:9092,CONTROLLER://:9093,EXTERNAL://:9094', port), 'PLAINTEXT://:19092,CONTROLLER://:19093,EXTERNAL://:9094');
-  assert.deepEqual(nativeKafkaOpts(['-Dx=1', '-javaagent:/opt/jmx/agent.jar=7071:/etc/kafka/rules.yml'], '/cache/agent-1.0.1.jar', port, (p) => `/repo${p}`),
-    ['-Dx=1', '-javaagent:/cache/agent-1.0.1.jar=17071:/repo/etc/kafka/rules.yml']);
+  const port = (p: number) => (({ 9092: 19092, 9093: 19093, 7071: 17071 }) as Record<number, number>)[p] ?? p;
+  assert.equal(
+    nativeListeners('PLAINTEXT://:9092,CONTROLLER://:9093,EXTERNAL://:9094', port),
+    'PLAINTEXT://:19092,CONTROLLER://:19093,EXTERNAL://:9094',
+  );
+  assert.deepEqual(
+    nativeKafkaOpts(
+      ['-Dx=1', '-javaagent:/opt/jmx/agent.jar=7071:/etc/kafka/rules.yml'],
+      '/cache/agent-1.0.1.jar',
+      port,
+      (p) => `/repo${p}`,
+    ),
+    ['-Dx=1', '-javaagent:/cache/agent-1.0.1.jar=17071:/repo/etc/kafka/rules.yml'],
+  );
   assert.throws(() => nativeKafkaOpts(['-javaagent:/a.jar=7071:/r.yml'], undefined, port, (p) => p), /x-native\.jmx_exporter/);
 });
 
 test('natively, scrape targets of services that do not run are left out, and empty jobs with them', () => {
   const map = new AddressMap(compose.services);
-  const out = nativePrometheusConfig(`scrape_configs:
+  const out = nativePrometheusConfig(
+    `scrape_configs:
   - job_name: kafka
     static_configs:
       - targets: ["kafka:9092"]
@@ -101,7 +137,10 @@ test('natively, scrape targets of services that do not run are left out, and emp
   - job_name: cluster-only
     static_configs:
       - targets: ["orders-2:8081"]
-`, map, ['kafka-2', 'orders-2']);
+`,
+    map,
+    ['kafka-2', 'orders-2'],
+  );
   assert.match(out, /127\.0\.0\.1:9092/);
   assert.doesNotMatch(out, /19092|8091|cluster-only/);
 });

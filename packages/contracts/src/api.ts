@@ -31,11 +31,13 @@ export const PaymentInput = z.object({
 });
 export type PaymentInput = z.infer<typeof PaymentInput>;
 
-export const CreateOrderRequest = z.object({
-  email: z.email('an email address').max(254),
-  items: z.array(OrderItemInput).min(1, 'at least one item').max(20, 'at most 20 lines'),
-  payment: PaymentInput,
-}).strict();
+export const CreateOrderRequest = z
+  .object({
+    email: z.email('an email address').max(254),
+    items: z.array(OrderItemInput).min(1, 'at least one item').max(20, 'at most 20 lines'),
+    payment: PaymentInput,
+  })
+  .strict();
 export type CreateOrderRequest = z.infer<typeof CreateOrderRequest>;
 
 export const OrderStatus = z.enum(['pending', 'paid', 'shipped', 'completed', 'failed']);

@@ -24,7 +24,9 @@ const service = <N extends string>(d: ServiceDescriptor<N>) => d;
 export const Services = {
   gateway: service({ name: 'gateway', port: 8080, metricsPort: 9464, produces: [], consumes: [] }),
   orders: service({
-    name: 'orders', port: 8081, metricsPort: 9465,
+    name: 'orders',
+    port: 8081,
+    metricsPort: 9465,
     produces: [Topics.orderPlaced],
     // Progress of its orders, and every dead letter: each names an order that failed.
     consumes: [Topics.orderShipped, Topics.orderNotified, ...DEAD_LETTER_TOPICS],
@@ -32,8 +34,20 @@ export const Services = {
   inventory: service({ name: 'inventory', port: 8082, metricsPort: 9466, produces: [], consumes: [] }),
   // Its API is gRPC (hoptrace.payments.v1.Payments); its HTTP port serves only the probes.
   payments: service({ name: 'payments', port: 8083, metricsPort: 9467, grpcPort: 50051, produces: [], consumes: [] }),
-  fulfillment: service({ name: 'fulfillment', port: 8084, metricsPort: 9468, produces: [Topics.orderShipped], consumes: [Topics.orderPlaced] }),
-  notifications: service({ name: 'notifications', port: 8085, metricsPort: 9469, produces: [Topics.orderNotified], consumes: [Topics.orderShipped] }),
+  fulfillment: service({
+    name: 'fulfillment',
+    port: 8084,
+    metricsPort: 9468,
+    produces: [Topics.orderShipped],
+    consumes: [Topics.orderPlaced],
+  }),
+  notifications: service({
+    name: 'notifications',
+    port: 8085,
+    metricsPort: 9469,
+    produces: [Topics.orderNotified],
+    consumes: [Topics.orderShipped],
+  }),
 } as const;
 
 export type ServiceName = keyof typeof Services;
@@ -54,7 +68,11 @@ export function topicsOf(d: ServiceDescriptor): string[] {
 }
 
 /** A Kafka hop of a completed order: who sends the topic and who processes it. */
-export interface KafkaHop { topic: Topic; producer: ServiceName; consumers: ServiceName[] }
+export interface KafkaHop {
+  topic: Topic;
+  producer: ServiceName;
+  consumers: ServiceName[];
+}
 
 export const KAFKA_HOPS: readonly KafkaHop[] = Object.values(Topics).map((topic) => ({
   topic,

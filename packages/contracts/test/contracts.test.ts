@@ -19,10 +19,33 @@ function rejected(schema: z.ZodType, value: unknown): string[] {
   return result.error!.issues.map((i) => i.path.join('.'));
 }
 
-const envelope = () => ({ eventId: randomUUID(), schemaVersion: 1, orderId: randomUUID(), occurredAt: '2026-01-15T12:00:00.000Z' });
+const envelope = () => ({
+  eventId: randomUUID(),
+  schemaVersion: 1,
+  orderId: randomUUID(),
+  occurredAt: '2026-01-15T12:00:00.000Z',
+});
 const events = {
-  OrderPlaced: [OrderPlaced, () => ({ ...envelope(), type: 'OrderPlaced', reservationId: randomUUID(), items: [{ sku: 'MUG-01', quantity: 1, priceCents: 1200 }], totalCents: 1200, customer: { email: 'ada@example.com' } })],
-  OrderShipped: [OrderShipped, () => ({ ...envelope(), type: 'OrderShipped', trackingNumber: 'HT0123456789', customer: { email: 'ada@example.com' } })],
+  OrderPlaced: [
+    OrderPlaced,
+    () => ({
+      ...envelope(),
+      type: 'OrderPlaced',
+      reservationId: randomUUID(),
+      items: [{ sku: 'MUG-01', quantity: 1, priceCents: 1200 }],
+      totalCents: 1200,
+      customer: { email: 'ada@example.com' },
+    }),
+  ],
+  OrderShipped: [
+    OrderShipped,
+    () => ({
+      ...envelope(),
+      type: 'OrderShipped',
+      trackingNumber: 'HT0123456789',
+      customer: { email: 'ada@example.com' },
+    }),
+  ],
   OrderNotified: [OrderNotified, () => ({ ...envelope(), type: 'OrderNotified', notificationId: randomUUID(), channel: 'email' })],
 } as const;
 
@@ -60,7 +83,9 @@ test('an address that is not an email is rejected', () => {
 });
 
 test('a card number with spaces is rejected', () => {
-  assert.deepEqual(rejected(CreateOrderRequest, { ...order, payment: { ...order.payment, cardNumber: '4242 4242 4242 4242' } }), ['payment.cardNumber']);
+  assert.deepEqual(rejected(CreateOrderRequest, { ...order, payment: { ...order.payment, cardNumber: '4242 4242 4242 4242' } }), [
+    'payment.cardNumber',
+  ]);
 });
 
 test('an expiry that is not MM/YY and a short CVC are rejected', () => {

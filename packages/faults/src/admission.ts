@@ -37,11 +37,14 @@ export class FaultAdmission {
   }
 
   private signature(traceId: string, baggage: Baggage): string {
-    const entries = baggage.getAllEntries()
+    const entries = baggage
+      .getAllEntries()
       .filter(([name]) => isFaultEntry(name) && name !== FAULT_SIGNATURE)
       .map(([name, entry]) => [name, entry.value])
       .sort(([a], [b]) => (a! < b! ? -1 : a! > b! ? 1 : 0));
-    return createHmac('sha256', this.key).update(JSON.stringify([traceId, entries])).digest('base64url');
+    return createHmac('sha256', this.key)
+      .update(JSON.stringify([traceId, entries]))
+      .digest('base64url');
   }
 
   /** The baggage with a signature over its fault entries for `traceId` (the gateway, once it admitted them). */
@@ -85,5 +88,10 @@ export function withAdmittedFaults<T>(admission: FaultAdmission, work: () => T):
 }
 
 /** HOPTRACE_ADMIN_TOKEN in a service's configuration schema: every service derives the key that checks fault entries from it. */
-export const adminTokenVar = () => z.string().min(16, 'at least 16 characters')
-  .describe('the admin token (bearer token of the admin API; fault entries are signed with a key derived from it); no default on purpose');
+export const adminTokenVar = () =>
+  z
+    .string()
+    .min(16, 'at least 16 characters')
+    .describe(
+      'the admin token (bearer token of the admin API; fault entries are signed with a key derived from it); no default on purpose',
+    );

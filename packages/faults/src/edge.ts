@@ -52,7 +52,8 @@ export function admitFaultsAtEdge(admission: FaultAdmission, adminToken: string,
     if (!own.length && !admitted.size) return next();
     const traceId = traceIdOf(active);
     // Without a trace there is nothing to bind a signature to: no fault can act, none travels.
-    const faults = traceId && admitted.size ? admission.sign(propagation.createBaggage(Object.fromEntries(admitted)), traceId).getAllEntries() : [];
+    const faults =
+      traceId && admitted.size ? admission.sign(propagation.createBaggage(Object.fromEntries(admitted)), traceId).getAllEntries() : [];
     const signatureFirst = faults.sort(([a], [b]) => Number(b === FAULT_SIGNATURE) - Number(a === FAULT_SIGNATURE));
     const baggage = propagation.createBaggage(Object.fromEntries([...signatureFirst, ...entries.filter(([name]) => !isFaultEntry(name))]));
     return context.with(propagation.setBaggage(active, baggage), next);

@@ -21,7 +21,9 @@ export function grpcFaults(service: string, admission: FaultAdmission): CallMidd
     recordFault(fault);
     if (fault.kind === 'error') throw new AppError(500, faultErrorCode(fault), `injected error in ${service}`);
     if (fault.kind === 'hang') {
-      await new Promise<void>((resolve) => (call.signal.aborted ? resolve() : call.signal.addEventListener('abort', () => resolve(), { once: true })));
+      await new Promise<void>((resolve) =>
+        call.signal.aborted ? resolve() : call.signal.addEventListener('abort', () => resolve(), { once: true }),
+      );
       throw new AppError(504, 'deadline_exceeded', 'the caller stopped waiting during an injected hang; not processed');
     }
     await sleep(fault.param ?? 1000, undefined, { signal: call.signal }).catch(() => undefined);

@@ -41,6 +41,10 @@ export function httpFaults(service: string, admission: FaultAdmission): Middlewa
  * span of a faulted request is still named by its route. At the edge, `edge` (the gateway's
  * admission with the admin token and global rules) replaces the plain admission.
  */
-export function httpFaultHooks(service: string, admission: FaultAdmission, edge?: Middleware): { outer: Middleware[]; routeMiddleware: Middleware[] } {
+export function httpFaultHooks(
+  service: string,
+  admission: FaultAdmission,
+  edge?: Middleware,
+): { outer: Middleware[]; routeMiddleware: Middleware[] } {
   return { outer: [edge ?? admittedFaults(admission)], routeMiddleware: [httpFaults(service, admission)] };
 }

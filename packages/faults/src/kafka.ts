@@ -46,7 +46,10 @@ export function withPoisonFaults(service: string, sender: MessageSender, admissi
       return trace.getTracer('hoptrace.faults').startActiveSpan('inject poison', async (span) => {
         try {
           recordFault(fault);
-          return await sender.send({ ...record, messages: record.messages.map((m) => ({ ...m, value: '{"poisoned": tr' })) });
+          return await sender.send({
+            ...record,
+            messages: record.messages.map((m) => ({ ...m, value: '{"poisoned": tr' })),
+          });
         } finally {
           span.end();
         }

@@ -23,7 +23,8 @@ export class FaultRules {
   /** `hoptrace_faults_active{service, kind, scope}`: dashboards draw it as annotations. */
   observe(): void {
     const gauge = metrics.getMeter('hoptrace.faults').createObservableGauge('hoptrace.faults.active', {
-      unit: '{rule}', description: 'global fault rules in force, by target service and kind',
+      unit: '{rule}',
+      description: 'global fault rules in force, by target service and kind',
     });
     gauge.addCallback((result) => {
       const counts = new Map<string, { service: string; kind: string; n: number }>();

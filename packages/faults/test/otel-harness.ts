@@ -33,6 +33,7 @@ export function traced(handler: RequestListener): RequestListener {
 }
 
 export const finishedSpans = (): ReadableSpan[] => spans.getFinishedSpans();
-export const injectedFaults = (traceId: string) => finishedSpans()
-  .filter((s) => s.spanContext().traceId === traceId)
-  .flatMap((s) => s.events.filter((e) => e.name === 'fault.injected').map((e) => `${s.name}: ${String(e.attributes?.['fault.kind'])}`));
+export const injectedFaults = (traceId: string) =>
+  finishedSpans()
+    .filter((s) => s.spanContext().traceId === traceId)
+    .flatMap((s) => s.events.filter((e) => e.name === 'fault.injected').map((e) => `${s.name}: ${String(e.attributes?.['fault.kind'])}`));

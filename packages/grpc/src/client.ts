@@ -7,7 +7,8 @@ import { serviceDefinition } from './definition';
 import { fromStatus } from './errors';
 
 /** Plaintext, or in secure mode mutual TLS with the stack's CA. */
-export const grpcCredentials = (tls?: TlsIdentity) => (tls ? credentials.createSsl(tls.ca, tls.key, tls.cert) : credentials.createInsecure());
+export const grpcCredentials = (tls?: TlsIdentity) =>
+  tls ? credentials.createSsl(tls.ca, tls.key, tls.cert) : credentials.createInsecure();
 
 /**
  * grpc-js waits up to 120 s between reconnects to a server that was down; calls fail at once
@@ -32,24 +33,38 @@ type Method<S extends GenServiceMethods, K extends keyof S> = GenService<S>['met
  * are the kit's (errors.ts). The instrumentation-grpc client span covers each attempt.
  */
 export class GrpcClient<S extends GenServiceMethods> {
-  private readonly client: Client & Record<string, (req: unknown, options: object, cb: (err: ServiceError | null, res: unknown) => void) => void>;
+  private readonly client: Client &
+    Record<string, (req: unknown, options: object, cb: (err: ServiceError | null, res: unknown) => void) => void>;
 
   /** `tls`: secure mode, mutual TLS (the callee verified against the CA, this service's certificate presented). */
-  constructor(readonly dependency: string, private readonly service: GenService<S>, address: string, readonly timeoutMs: number, tls?: TlsIdentity) {
+  constructor(
+    readonly dependency: string,
+    private readonly service: GenService<S>,
+    address: string,
+    readonly timeoutMs: number,
+    tls?: TlsIdentity,
+  ) {
     const Constructor = makeGenericClientConstructor(serviceDefinition(service as unknown as DescService), service.typeName);
     this.client = new Constructor(address, grpcCredentials(tls), CHANNEL_OPTIONS) as never;
   }
 
-  async call<K extends keyof S & string>(name: K, request: MessageInitShape<Method<S, K>['input']>, options: CallOptions = {}): Promise<MessageShape<Method<S, K>['output']>> {
+  async call<K extends keyof S & string>(
+    name: K,
+    request: MessageInitShape<Method<S, K>['input']>,
+    options: CallOptions = {},
+  ): Promise<MessageShape<Method<S, K>['output']>> {
     const method = this.service.method[name] as unknown as DescMethod;
     const idempotent = method.idempotency !== MethodOptions_IdempotencyLevel.IDEMPOTENCY_UNKNOWN;
     const message = create(method.input, request as never);
-    return withRetries(idempotent, options.ignoreBudget, () => this.once(method, message, options)) as Promise<MessageShape<Method<S, K>['output']>>;
+    return withRetries(idempotent, options.ignoreBudget, () => this.once(method, message, options)) as Promise<
+      MessageShape<Method<S, K>['output']>
+    >;
   }
 
   private once(method: DescMethod, request: unknown, options: CallOptions): Promise<unknown> {
     const timeoutMs = callTimeoutMs(options.timeoutMs ?? this.timeoutMs, options.ignoreBudget);
-    if (timeoutMs <= 0) return Promise.reject(new DependencyUnavailable(this.dependency, 'the time budget of the request is used up; not called'));
+    if (timeoutMs <= 0)
+      return Promise.reject(new DependencyUnavailable(this.dependency, 'the time budget of the request is used up; not called'));
     return new Promise((resolve, reject) => {
       this.client[method.localName]!(request, { deadline: Date.now() + timeoutMs }, (err, response) => {
         if (err) reject(fromStatus(this.dependency, err));

@@ -1,4 +1,12 @@
-import { create, fromBinary, toBinary, type DescMessage, type DescService, type MessageInitShape, type MessageShape } from '@bufbuild/protobuf';
+import {
+  create,
+  fromBinary,
+  toBinary,
+  type DescMessage,
+  type DescService,
+  type MessageInitShape,
+  type MessageShape,
+} from '@bufbuild/protobuf';
 import type { GenService, GenServiceMethods } from '@bufbuild/protobuf/codegenv2';
 import { FileDescriptorProtoSchema, type DescriptorProto } from '@bufbuild/protobuf/wkt';
 import type { ServiceDefinition } from '@grpc/grpc-js';
@@ -16,26 +24,31 @@ export class MalformedRequest {
 }
 
 export function serviceDefinition(service: DescService): ServiceDefinition {
-  return Object.fromEntries(service.methods.map((method) => {
-    if (method.methodKind !== 'unary') throw new Error(`${service.typeName}/${method.name}: only unary methods are supported`);
-    return [method.localName, {
-      path: `/${service.typeName}/${method.name}`,
-      requestStream: false,
-      responseStream: false,
-      originalName: method.name,
-      requestSerialize: (message: MessageShape<DescMessage>) => Buffer.from(toBinary(method.input, message)),
-      // grpc-js answers INTERNAL when this throws; bad bytes from a client are its mistake.
-      requestDeserialize: (bytes: Buffer) => {
-        try {
-          return fromBinary(method.input, bytes);
-        } catch (err) {
-          return new MalformedRequest((err as Error).message);
-        }
-      },
-      responseSerialize: (message: MessageShape<DescMessage>) => Buffer.from(toBinary(method.output, message)),
-      responseDeserialize: (bytes: Buffer) => fromBinary(method.output, bytes),
-    }];
-  }));
+  return Object.fromEntries(
+    service.methods.map((method) => {
+      if (method.methodKind !== 'unary') throw new Error(`${service.typeName}/${method.name}: only unary methods are supported`);
+      return [
+        method.localName,
+        {
+          path: `/${service.typeName}/${method.name}`,
+          requestStream: false,
+          responseStream: false,
+          originalName: method.name,
+          requestSerialize: (message: MessageShape<DescMessage>) => Buffer.from(toBinary(method.input, message)),
+          // grpc-js answers INTERNAL when this throws; bad bytes from a client are its mistake.
+          requestDeserialize: (bytes: Buffer) => {
+            try {
+              return fromBinary(method.input, bytes);
+            } catch (err) {
+              return new MalformedRequest((err as Error).message);
+            }
+          },
+          responseSerialize: (message: MessageShape<DescMessage>) => Buffer.from(toBinary(method.output, message)),
+          responseDeserialize: (bytes: Buffer) => fromBinary(method.output, bytes),
+        },
+      ];
+    }),
+  );
 }
 
 /** The file descriptors reflection serves for a service (its file and what that imports). */

@@ -52,7 +52,8 @@ function fieldsOf(metadata: Metadata | undefined): Record<string, string> | unde
  */
 export function fromStatus(dependency: string, err: ServiceError): AppError {
   const code = String(err.metadata?.get(GRPC_ERROR_METADATA.code)[0] ?? '') || undefined;
-  if (err.code === status.DEADLINE_EXCEEDED) return new DependencyUnavailable(dependency, `no answer within the deadline (${err.details})`, TIMED_OUT);
+  if (err.code === status.DEADLINE_EXCEEDED)
+    return new DependencyUnavailable(dependency, `no answer within the deadline (${err.details})`, TIMED_OUT);
   if (err.code === status.INVALID_ARGUMENT) {
     const fields = fieldsOf(err.metadata);
     return new AppError(code === 'validation_failed' || fields ? 422 : 400, code ?? 'invalid_argument', err.details, fields);

@@ -14,7 +14,10 @@ if (!target) {
   process.exit(2);
 }
 // Secure mode: the container's own certificate (TLS_* variables), as the service's clients present theirs.
-checkGrpcHealth(target, service, 2000, readTlsIdentity()).then(() => process.exit(0), (err: Error) => {
-  console.error(err.message);
-  process.exit(1);
-});
+checkGrpcHealth(target, service, 2000, readTlsIdentity()).then(
+  () => process.exit(0),
+  (err: Error) => {
+    console.error(err.message);
+    process.exit(1);
+  },
+);

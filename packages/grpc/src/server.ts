@@ -1,10 +1,24 @@
 import { create, type DescService } from '@bufbuild/protobuf';
 import type { GenService, GenServiceMethods } from '@bufbuild/protobuf/codegenv2';
 import { runWithDeadline, type Logger, type TlsIdentity } from '@hoptrace/kit';
-import { Server, ServerCredentials, status, type handleUnaryCall, type ServerUnaryCall, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import {
+  Server,
+  ServerCredentials,
+  status,
+  type handleUnaryCall,
+  type ServerUnaryCall,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, service as healthService } from 'grpc-health-check';
-import { MalformedRequest, fileDescriptorProtos, serviceDefinition, withProtocMapEntryNames, type Request, type ResponseInit } from './definition';
+import {
+  MalformedRequest,
+  fileDescriptorProtos,
+  serviceDefinition,
+  withProtocMapEntryNames,
+  type Request,
+  type ResponseInit,
+} from './definition';
 import { toStatus } from './errors';
 
 /** What a handler and the middleware around it know of the call in hand. */
@@ -32,7 +46,8 @@ export interface ServedService<S extends GenServiceMethods = GenServiceMethods> 
 }
 
 /** Pairs a generated service with its handlers, typed method by method. */
-export const serve = <S extends GenServiceMethods>(service: GenService<S>, handlers: Handlers<S>): ServedService => ({ service, handlers } as unknown as ServedService);
+export const serve = <S extends GenServiceMethods>(service: GenService<S>, handlers: Handlers<S>): ServedService =>
+  ({ service, handlers }) as unknown as ServedService;
 
 export interface GrpcServerOptions {
   services: ServedService[];
@@ -52,29 +67,44 @@ const signalOf = (call: ServerUnaryCall<unknown, unknown>): AbortSignal => {
   return controller.signal;
 };
 
-function unary(service: DescService, method: DescService['methods'][number], handler: ServedService['handlers'][string], middleware: CallMiddleware[], logger: Logger): handleUnaryCall<unknown, unknown> {
+function unary(
+  service: DescService,
+  method: DescService['methods'][number],
+  handler: ServedService['handlers'][string],
+  middleware: CallMiddleware[],
+  logger: Logger,
+): handleUnaryCall<unknown, unknown> {
   const path = `/${service.typeName}/${method.name}`;
   return (call, callback) => {
     const info: CallInfo = { path, signal: signalOf(call) };
     let response: unknown;
-    const chain = middleware.reduceRight<() => Promise<void>>((next, mw) => () => mw(info, next), async () => {
-      if (call.request instanceof MalformedRequest) {
-        throw Object.assign(new Error(`the request is not a ${method.input.typeName}: ${call.request.reason}`), { malformed: true });
-      }
-      response = create(method.output, await (handler as (r: unknown, c: CallInfo) => Promise<never>)(call.request, info));
-    });
+    const chain = middleware.reduceRight<() => Promise<void>>(
+      (next, mw) => () => mw(info, next),
+      async () => {
+        if (call.request instanceof MalformedRequest) {
+          throw Object.assign(new Error(`the request is not a ${method.input.typeName}: ${call.request.reason}`), {
+            malformed: true,
+          });
+        }
+        response = create(method.output, await (handler as (r: unknown, c: CallInfo) => Promise<never>)(call.request, info));
+      },
+    );
     const deadline = call.getDeadline();
     const at = deadline instanceof Date ? deadline.getTime() : deadline;
     // Called even after the caller gave up (grpc-js then sends nothing): the server span ends with it.
-    const work = () => chain().then(() => callback(null, response), (err: unknown) => {
-      if ((err as { malformed?: boolean }).malformed) {
-        callback({ code: status.INVALID_ARGUMENT, details: (err as Error).message });
-        return;
-      }
-      const answer = toStatus(err);
-      if (answer.code === status.INTERNAL) logger.error({ err, path }, 'gRPC handler failed');
-      callback(answer);
-    });
+    const work = () =>
+      chain().then(
+        () => callback(null, response),
+        (err: unknown) => {
+          if ((err as { malformed?: boolean }).malformed) {
+            callback({ code: status.INVALID_ARGUMENT, details: (err as Error).message });
+            return;
+          }
+          const answer = toStatus(err);
+          if (answer.code === status.INTERNAL) logger.error({ err, path }, 'gRPC handler failed');
+          callback(answer);
+        },
+      );
     // The caller's deadline is this call's time budget, as x-hoptrace-budget-ms is over HTTP.
     if (Number.isFinite(at)) runWithDeadline(at, work);
     else void work();
@@ -87,27 +117,41 @@ function unary(service: DescService, method: DescService['methods'][number], han
  * server failing; through this, they are INVALID_ARGUMENT, as they are for our own services.
  */
 function refusingMalformed(server: Server): Pick<Server, 'addService'> {
-  const refused = (request: unknown) => (request instanceof MalformedRequest ? { code: status.INVALID_ARGUMENT, details: `the request is not readable: ${request.reason}` } : undefined);
+  const refused = (request: unknown) =>
+    request instanceof MalformedRequest
+      ? { code: status.INVALID_ARGUMENT, details: `the request is not readable: ${request.reason}` }
+      : undefined;
   return {
-    addService: (definition, implementation) => server.addService(
-      Object.fromEntries(Object.entries(definition).map(([name, method]) => [name, {
-        ...method,
-        requestDeserialize: (bytes: Buffer) => {
-          try {
-            return method.requestDeserialize(bytes);
-          } catch (err) {
-            return new MalformedRequest((err as Error).message);
-          }
-        },
-      }])) as typeof definition,
-      Object.fromEntries(Object.entries(implementation).map(([name, handler]) => [name, (call: { request: unknown; emit(event: 'error', err: unknown): void }, callback?: (err: unknown) => void) => {
-        const problem = refused(call.request);
-        if (!problem) return (handler as (...args: unknown[]) => unknown)(call, callback);
-        if (callback) callback(problem);
-        else call.emit('error', problem); // a server stream (Watch) ends with the status
-        return undefined;
-      }])) as UntypedServiceImplementation,
-    ),
+    addService: (definition, implementation) =>
+      server.addService(
+        Object.fromEntries(
+          Object.entries(definition).map(([name, method]) => [
+            name,
+            {
+              ...method,
+              requestDeserialize: (bytes: Buffer) => {
+                try {
+                  return method.requestDeserialize(bytes);
+                } catch (err) {
+                  return new MalformedRequest((err as Error).message);
+                }
+              },
+            },
+          ]),
+        ) as typeof definition,
+        Object.fromEntries(
+          Object.entries(implementation).map(([name, handler]) => [
+            name,
+            (call: { request: unknown; emit(event: 'error', err: unknown): void }, callback?: (err: unknown) => void) => {
+              const problem = refused(call.request);
+              if (!problem) return (handler as (...args: unknown[]) => unknown)(call, callback);
+              if (callback) callback(problem);
+              else call.emit('error', problem); // a server stream (Watch) ends with the status
+              return undefined;
+            },
+          ]),
+        ) as UntypedServiceImplementation,
+      ),
   };
 }
 
@@ -126,11 +170,13 @@ export class GrpcServer {
     this.names = services.map((s) => s.service.typeName);
     this.health = new HealthImplementation(Object.fromEntries(['', ...this.names].map((n) => [n, 'NOT_SERVING' as const])));
     for (const { service, handlers } of services) {
-      const implementation: UntypedServiceImplementation = Object.fromEntries(service.methods.map((m) => {
-        const handler = handlers[m.localName];
-        if (!handler) throw new Error(`${service.typeName}/${m.name} has no handler`);
-        return [m.localName, unary(service, m, handler, middleware, logger)];
-      }));
+      const implementation: UntypedServiceImplementation = Object.fromEntries(
+        service.methods.map((m) => {
+          const handler = handlers[m.localName];
+          if (!handler) throw new Error(`${service.typeName}/${m.name} has no handler`);
+          return [m.localName, unary(service, m, handler, middleware, logger)];
+        }),
+      );
       this.server.addService(serviceDefinition(service), implementation);
     }
     this.health.addToServer(refusingMalformed(this.server));
@@ -146,7 +192,9 @@ export class GrpcServer {
   async start(port: number, host = '0.0.0.0'): Promise<number> {
     const bound = await new Promise<number>((resolve, reject) => {
       const { tls } = this.options;
-      const creds = tls ? ServerCredentials.createSsl(tls.ca, [{ cert_chain: tls.cert, private_key: tls.key }], true) : ServerCredentials.createInsecure();
+      const creds = tls
+        ? ServerCredentials.createSsl(tls.ca, [{ cert_chain: tls.cert, private_key: tls.key }], true)
+        : ServerCredentials.createInsecure();
       this.server.bindAsync(`${host}:${port}`, creds, (err, p) => (err ? reject(err) : resolve(p)));
     });
     for (const name of ['', ...this.names]) this.health.setStatus(name, 'SERVING');
@@ -165,7 +213,10 @@ export class GrpcServer {
         this.server.forceShutdown();
         resolve();
       }, deadlineMs);
-      this.server.tryShutdown(() => { clearTimeout(force); resolve(); });
+      this.server.tryShutdown(() => {
+        clearTimeout(force);
+        resolve();
+      });
     });
   }
 }

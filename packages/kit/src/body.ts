@@ -13,8 +13,13 @@ export async function readJson(ctx: Context, limit: number, what = 'the body'): 
     text = await getRawBody(ctx.req, { limit, length: ctx.request.length, encoding: 'utf8' });
   } catch (err) {
     const type = (err as { type?: string }).type;
-    if (type === 'entity.too.large') throw new BadRequest('body_too_large', `${what} is larger than ${limit / 1024} KiB`, { body: `at most ${limit / 1024} KiB` });
-    throw new BadRequest('unreadable_body', `${what} could not be read: ${(err as Error).message}`, { body: type ?? 'unreadable' });
+    if (type === 'entity.too.large')
+      throw new BadRequest('body_too_large', `${what} is larger than ${limit / 1024} KiB`, {
+        body: `at most ${limit / 1024} KiB`,
+      });
+    throw new BadRequest('unreadable_body', `${what} could not be read: ${(err as Error).message}`, {
+      body: type ?? 'unreadable',
+    });
   }
   try {
     return JSON.parse(text);

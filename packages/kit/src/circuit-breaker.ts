@@ -27,7 +27,10 @@ export class CircuitBreaker {
   private readonly now: () => number;
   private readonly isFailure: (err: unknown) => boolean;
 
-  constructor(readonly dependency: string, options: BreakerOptions = {}) {
+  constructor(
+    readonly dependency: string,
+    options: BreakerOptions = {},
+  ) {
     this.threshold = options.failureThreshold ?? 5;
     this.openMs = options.openMs ?? 10_000;
     this.now = options.now ?? Date.now;
@@ -43,7 +46,10 @@ export class CircuitBreaker {
     const state = this.state;
     const span = trace.getActiveSpan();
     if (state === 'open' || (state === 'half-open' && this.trialInFlight)) {
-      span?.addEvent('circuit_breaker.rejected', { 'circuit_breaker.dependency': this.dependency, 'circuit_breaker.state': state });
+      span?.addEvent('circuit_breaker.rejected', {
+        'circuit_breaker.dependency': this.dependency,
+        'circuit_breaker.state': state,
+      });
       throw new DependencyUnavailable(this.dependency, 'circuit open after repeated failures; not called');
     }
     const trial = state === 'half-open';

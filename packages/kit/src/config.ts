@@ -21,7 +21,17 @@ export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.Process
 export const env = {
   port: (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback).describe('TCP port to listen on'),
   url: (what: string) => z.url().describe(what),
-  list: (what: string) => z.string().min(1).transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)).describe(what),
+  list: (what: string) =>
+    z
+      .string()
+      .min(1)
+      .transform((s) =>
+        s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      )
+      .describe(what),
   ms: (fallback: number, what: string) => z.coerce.number().int().positive().default(fallback).describe(what),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
 };

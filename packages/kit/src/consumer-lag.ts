@@ -9,7 +9,10 @@ const lagGauge = meter.createObservableGauge('hoptrace.kafka.consumer.lag', {
 const watched: { groupId: string; topics: string[]; admin: Admin; connected?: Promise<void> }[] = [];
 
 async function observeGroup(w: (typeof watched)[number], result: ObservableResult): Promise<void> {
-  w.connected ??= w.admin.connect().catch((err) => { w.connected = undefined; throw err; });
+  w.connected ??= w.admin.connect().catch((err) => {
+    w.connected = undefined;
+    throw err;
+  });
   await w.connected;
   const committed = await w.admin.fetchOffsets({ groupId: w.groupId, topics: w.topics });
   for (const { topic, partitions } of committed) {

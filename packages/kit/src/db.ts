@@ -16,7 +16,12 @@ export type PoolClient = pg.PoolClient;
  * that would otherwise crash the process, and new queries reconnect once it is back.
  */
 export function createPool(connectionString: string, logger: Logger, max = 10, security: DatabaseSecurity = {}): pg.Pool {
-  const pool = new pg.Pool({ ...connection(connectionString, security), max, connectionTimeoutMillis: 2000, idleTimeoutMillis: 10_000 });
+  const pool = new pg.Pool({
+    ...connection(connectionString, security),
+    max,
+    connectionTimeoutMillis: 2000,
+    idleTimeoutMillis: 10_000,
+  });
   pool.on('error', (err) => logger.warn({ err: { message: err.message } }, 'idle database connection lost'));
   return pool;
 }
@@ -29,8 +34,12 @@ function connection(connectionString: string, { password, tls }: DatabaseSecurit
   if (!tls) return { connectionString };
   const url = new URL(connectionString);
   return {
-    host: url.hostname, port: Number(url.port || 5432), user: decodeURIComponent(url.username), database: url.pathname.slice(1),
-    password, ssl: { ca: tls.ca, rejectUnauthorized: true },
+    host: url.hostname,
+    port: Number(url.port || 5432),
+    user: decodeURIComponent(url.username),
+    database: url.pathname.slice(1),
+    password,
+    ssl: { ca: tls.ca, rejectUnauthorized: true },
   };
 }
 
@@ -44,7 +53,9 @@ function connection(connectionString: string, { password, tls }: DatabaseSecurit
 export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
-  const onError = (err: Error) => { broken = err; };
+  const onError = (err: Error) => {
+    broken = err;
+  };
   client.on('error', onError);
   try {
     await client.query('BEGIN');
@@ -76,12 +87,26 @@ export async function migrate(pool: pg.Pool, statements: string[]): Promise<void
   });
 }
 
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
 
 /** True when a pg error means the database cannot be reached, not that the query was wrong. */
 export function isDatabaseUnavailable(err: unknown): boolean {
   const e = err as { code?: string; message?: string } | undefined;
   if (!e) return false;
   if (e.code && UNAVAILABLE_CODES.has(e.code)) return true;
-  return /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|Client has encountered a connection error/i.test(e.message ?? '');
+  return /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|Client has encountered a connection error/i.test(
+    e.message ?? '',
+  );
 }

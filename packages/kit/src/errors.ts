@@ -21,7 +21,9 @@ export class AppError extends Error {
 }
 
 export class BadRequest extends AppError {
-  constructor(code: string, message: string, fields?: Record<string, string>) { super(400, code, message, fields); }
+  constructor(code: string, message: string, fields?: Record<string, string>) {
+    super(400, code, message, fields);
+  }
 }
 
 export class ValidationFailed extends AppError {
@@ -31,20 +33,30 @@ export class ValidationFailed extends AppError {
 }
 
 export class NotFound extends AppError {
-  constructor(what: string) { super(404, 'not_found', `${what} not found`); }
+  constructor(what: string) {
+    super(404, 'not_found', `${what} not found`);
+  }
 }
 
 export class Conflict extends AppError {
-  constructor(code: string, message: string, fields?: Record<string, string>) { super(409, code, message, fields); }
+  constructor(code: string, message: string, fields?: Record<string, string>) {
+    super(409, code, message, fields);
+  }
 }
 
 export class PaymentDeclined extends AppError {
-  constructor(code: string, message: string) { super(402, code, message); }
+  constructor(code: string, message: string) {
+    super(402, code, message);
+  }
 }
 
 /** A dependency is down, too slow, or answered with a server error: the caller may retry later. */
 export class DependencyUnavailable extends AppError {
-  constructor(readonly dependency: string, detail: string, readonly upstreamCode?: string) {
+  constructor(
+    readonly dependency: string,
+    detail: string,
+    readonly upstreamCode?: string,
+  ) {
     super(503, 'dependency_unavailable', `${dependency} is unavailable: ${detail}`);
   }
 }

@@ -64,7 +64,9 @@ export function jsonEvent<S extends z.ZodType>(schema: S): (message: KafkaMessag
     }
     const parsed = schema.safeParse(value);
     if (!parsed.success) {
-      throw new MalformedMessage(`does not match the schema: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'value'} ${i.message}`).join('; ')}`);
+      throw new MalformedMessage(
+        `does not match the schema: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'value'} ${i.message}`).join('; ')}`,
+      );
     }
     return parsed.data;
   };
@@ -104,7 +106,12 @@ export class EventConsumer<T> {
   async start(): Promise<void> {
     const { kafka, groupId, topics } = this.options;
     // A short session: a consumer that crashed (SIGKILL) gives its partitions back within 10 s.
-    const consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1000, retry: { retries: 10 } });
+    const consumer = kafka.consumer({
+      groupId,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1000,
+      retry: { retries: 10 },
+    });
     this.consumer = consumer;
     this.stopped = false;
     this.rebalances.watch(consumer);
@@ -129,7 +136,14 @@ export class EventConsumer<T> {
       autoCommit: true,
       partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 3,
       eachMessage: ({ topic, partition, message, heartbeat }) => {
-        const delivery = { groupId, topic, partition, offset: message.offset, key: message.key?.toString('utf8'), headers: message.headers ?? {} };
+        const delivery = {
+          groupId,
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key?.toString('utf8'),
+          headers: message.headers ?? {},
+        };
         return this.around('aroundMessage', delivery, () => this.process(message, delivery, heartbeat));
       },
     });
@@ -139,7 +153,12 @@ export class EventConsumer<T> {
     this.consumer = undefined;
     this.rebalances.left();
     await crashed.disconnect().catch(() => undefined);
-    await keepTrying('restarting the Kafka consumer', () => this.start(), this.options.logger, () => this.stopped);
+    await keepTrying(
+      'restarting the Kafka consumer',
+      () => this.start(),
+      this.options.logger,
+      () => this.stopped,
+    );
   }
 
   /** `work` inside the interceptors' hooks of that name, the first interceptor outermost. */
@@ -171,7 +190,10 @@ export class EventConsumer<T> {
       } catch (err) {
         span?.addEvent('retry', { 'hoptrace.attempt': attempt, 'exception.message': (err as Error).message });
         if (attempt >= this.maxAttempts || isPermanent(err)) return this.deadLetter(message, delivery, err as Error, attempt);
-        logger.warn({ topic: delivery.topic, offset: delivery.offset, attempt, err: { message: (err as Error).message } }, 'event handling failed; retrying');
+        logger.warn(
+          { topic: delivery.topic, offset: delivery.offset, attempt, err: { message: (err as Error).message } },
+          'event handling failed; retrying',
+        );
         await sleep(this.baseBackoffMs * 2 ** (attempt - 1));
         await heartbeat();
       }
@@ -190,17 +212,19 @@ export class EventConsumer<T> {
     await producer.send({
       topic: dlq,
       acks: -1,
-      messages: [{
-        key: message.key,
-        value: message.value,
-        headers: {
-          ...delivery.headers,
-          [DlqHeaders.error]: err.message.slice(0, 1000),
-          [DlqHeaders.attempts]: String(attempts),
-          [DlqHeaders.originalTopic]: delivery.topic,
-          [DlqHeaders.consumer]: groupId,
+      messages: [
+        {
+          key: message.key,
+          value: message.value,
+          headers: {
+            ...delivery.headers,
+            [DlqHeaders.error]: err.message.slice(0, 1000),
+            [DlqHeaders.attempts]: String(attempts),
+            [DlqHeaders.originalTopic]: delivery.topic,
+            [DlqHeaders.consumer]: groupId,
+          },
         },
-      }],
+      ],
     });
     deadLetters.add(1, { 'messaging.destination.name': dlq, 'messaging.consumer.group.name': groupId });
     logger.error({ topic: delivery.topic, offset: delivery.offset, dlq, attempts, err: { message: err.message } }, 'event dead-lettered');

@@ -65,19 +65,31 @@ export function errorResponses(logger: Logger): Koa.Middleware {
     try {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) throw new NotFound(`${ctx.method} ${ctx.path}`);
-      if (ctx.status === 405 && ctx.body === undefined) throw new AppError(405, 'method_not_allowed', `${ctx.method} is not allowed on ${ctx.path}`);
+      if (ctx.status === 405 && ctx.body === undefined)
+        throw new AppError(405, 'method_not_allowed', `${ctx.method} is not allowed on ${ctx.path}`);
     } catch (err) {
-      const known: AppError = isAppError(err) ? err
-        : isDatabaseUnavailable(err) ? new DependencyUnavailable('database', (err as Error).message)
-        : new AppError(500, 'internal_error', 'internal error');
+      const known: AppError = isAppError(err)
+        ? err
+        : isDatabaseUnavailable(err)
+          ? new DependencyUnavailable('database', (err as Error).message)
+          : new AppError(500, 'internal_error', 'internal error');
       ctx.status = known.status;
-      ctx.body = { error: { code: known.code, message: known.message, ...(known.fields ? { fields: known.fields } : {}) },
-        ...(known.orderId ? { orderId: known.orderId } : {}) };
+      ctx.body = {
+        error: { code: known.code, message: known.message, ...(known.fields ? { fields: known.fields } : {}) },
+        ...(known.orderId ? { orderId: known.orderId } : {}),
+      };
       const span = trace.getActiveSpan();
       if (known.status >= 500) {
         span?.recordException(err as Error);
         span?.setStatus({ code: SpanStatusCode.ERROR, message: known.message });
-        logger.error({ err: isAppError(err) ? { code: known.code, message: known.message } : err, status: known.status, route: ctx._matchedRoute }, 'request failed');
+        logger.error(
+          {
+            err: isAppError(err) ? { code: known.code, message: known.message } : err,
+            status: known.status,
+            route: ctx._matchedRoute,
+          },
+          'request failed',
+        );
       } else {
         logger.info({ status: known.status, code: known.code, route: ctx._matchedRoute }, 'request rejected');
       }
@@ -97,9 +109,11 @@ export async function routeName(ctx: Context, next: Next): Promise<void> {
 /** Reads a JSON body up to a size limit; what cannot be read is a 400 naming `body`. */
 export function jsonBody(limit = DEFAULT_BODY_LIMIT): Koa.Middleware {
   return async (ctx: Context, next: Next) => {
-    if (!['POST', 'PUT', 'PATCH'].includes(ctx.method) || !ctx.request.length && !ctx.get('transfer-encoding')) return next();
+    if (!['POST', 'PUT', 'PATCH'].includes(ctx.method) || (!ctx.request.length && !ctx.get('transfer-encoding'))) return next();
     if (!ctx.request.is('application/json', '+json')) {
-      throw new BadRequest('unsupported_media_type', 'send the body as application/json', { body: 'must be application/json' });
+      throw new BadRequest('unsupported_media_type', 'send the body as application/json', {
+        body: 'must be application/json',
+      });
     }
     ctx.request.body = await readJson(ctx, limit);
     return next();
@@ -120,14 +134,19 @@ export function requestBudget(edgeBudgetMs?: number): Koa.Middleware {
 }
 
 async function runChecks(checks: ReadinessCheck[]) {
-  const results = await Promise.all(checks.map(async (c) => {
-    try {
-      await Promise.race([c.check(), new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2000).unref())]);
-      return { name: c.name, required: c.required, up: true as const };
-    } catch (err) {
-      return { name: c.name, required: c.required, up: false as const, error: (err as Error).message };
-    }
-  }));
+  const results = await Promise.all(
+    checks.map(async (c) => {
+      try {
+        await Promise.race([
+          c.check(),
+          new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2000).unref()),
+        ]);
+        return { name: c.name, required: c.required, up: true as const };
+      } catch (err) {
+        return { name: c.name, required: c.required, up: false as const, error: (err as Error).message };
+      }
+    }),
+  );
   const ready = results.every((r) => r.up || !r.required);
   return { ready, checks: Object.fromEntries(results.map((r) => [r.name, r.up ? 'up' : `down: ${r.error}`])) };
 }
@@ -139,7 +158,9 @@ export function createHttpApp(options: HttpAppOptions): Koa {
   // Errors are answered by errorResponses; Koa's own handler would print stack traces a second time.
   app.silent = true;
   const router = new Router();
-  router.get('/healthz', (ctx) => { ctx.body = { status: 'alive' }; });
+  router.get('/healthz', (ctx) => {
+    ctx.body = { status: 'alive' };
+  });
   router.get('/readyz', async (ctx) => {
     const { ready, checks } = await runChecks(options.readiness);
     ctx.status = ready ? 200 : 503;
@@ -148,10 +169,18 @@ export function createHttpApp(options: HttpAppOptions): Koa {
   const hooks = options.routeMiddleware ?? [];
   // Route-level middleware, as @koa/router takes it when a route is registered.
   options.routes({
-    get: (path, handler) => { router.get(path, ...hooks, handler); },
-    post: (path, handler) => { router.post(path, ...hooks, handler); },
-    put: (path, handler) => { router.put(path, ...hooks, handler); },
-    delete: (path, handler) => { router.delete(path, ...hooks, handler); },
+    get: (path, handler) => {
+      router.get(path, ...hooks, handler);
+    },
+    post: (path, handler) => {
+      router.post(path, ...hooks, handler);
+    },
+    put: (path, handler) => {
+      router.put(path, ...hooks, handler);
+    },
+    delete: (path, handler) => {
+      router.delete(path, ...hooks, handler);
+    },
   });
   app.use(routeName);
   app.use(errorResponses(options.logger));
@@ -167,5 +196,7 @@ export function createHttpApp(options: HttpAppOptions): Koa {
 /** Every route an app built by createHttpApp serves, read from its router (tests walk them all). */
 export function servedRoutes(app: Koa): { path: string; methods: string[] }[] {
   const dispatch = app.middleware.find((m) => (m as { router?: Router }).router) as { router?: Router } | undefined;
-  return (dispatch?.router?.stack ?? []).filter((layer) => layer.methods.length).map((layer) => ({ path: String(layer.path), methods: [...layer.methods] }));
+  return (dispatch?.router?.stack ?? [])
+    .filter((layer) => layer.methods.length)
+    .map((layer) => ({ path: String(layer.path), methods: [...layer.methods] }));
 }

@@ -45,7 +45,11 @@ type ErrorShape = { error?: { code?: string; message?: string; fields?: Record<s
  * to interpret.
  */
 export class JsonClient {
-  constructor(readonly dependency: string, readonly baseUrl: string, readonly timeoutMs: number) {}
+  constructor(
+    readonly dependency: string,
+    readonly baseUrl: string,
+    readonly timeoutMs: number,
+  ) {}
 
   async request<T = unknown>(method: string, path: string, options: RequestOptions = {}): Promise<JsonResponse<T>> {
     return withRetries(options.idempotent || method === 'GET', options.ignoreBudget, () => this.once<T>(method, path, options));
@@ -71,7 +75,11 @@ export class JsonClient {
       const e = err as Error & { cause?: { code?: string } };
       if (e.name === 'TimeoutError') throw new DependencyUnavailable(this.dependency, `no answer within ${timeoutMs} ms`, TIMED_OUT);
       const cause = e.cause?.code;
-      throw new DependencyUnavailable(this.dependency, cause ?? e.message, cause && UNDELIVERED_CAUSES.has(cause) ? NOT_DELIVERED : undefined);
+      throw new DependencyUnavailable(
+        this.dependency,
+        cause ?? e.message,
+        cause && UNDELIVERED_CAUSES.has(cause) ? NOT_DELIVERED : undefined,
+      );
     }
     let body: unknown;
     try {
@@ -79,7 +87,8 @@ export class JsonClient {
       body = text ? JSON.parse(text) : undefined;
     } catch (err) {
       const e = err as Error;
-      if (e.name === 'TimeoutError' || e.name === 'AbortError') throw new DependencyUnavailable(this.dependency, `no answer within ${timeoutMs} ms`, TIMED_OUT);
+      if (e.name === 'TimeoutError' || e.name === 'AbortError')
+        throw new DependencyUnavailable(this.dependency, `no answer within ${timeoutMs} ms`, TIMED_OUT);
       throw new DependencyUnavailable(this.dependency, `answered ${res.status} with a body that is not JSON`);
     }
     if (res.status >= 500 && !options.passServerErrors) {
@@ -104,8 +113,12 @@ export async function withRetries<T>(idempotent: boolean, ignoreBudget: boolean 
     } catch (err) {
       const budget = remainingBudget();
       const backoff = RETRY_BACKOFF_MS[attempt - 1];
-      const retriable = err instanceof DependencyUnavailable && err.upstreamCode !== TIMED_OUT && attempt < attempts && backoff !== undefined
-        && (ignoreBudget || budget === undefined || budget > backoff + BUDGET_MARGIN_MS * 2);
+      const retriable =
+        err instanceof DependencyUnavailable &&
+        err.upstreamCode !== TIMED_OUT &&
+        attempt < attempts &&
+        backoff !== undefined &&
+        (ignoreBudget || budget === undefined || budget > backoff + BUDGET_MARGIN_MS * 2);
       if (!retriable) throw err;
       await sleep(backoff);
     }
@@ -121,6 +134,10 @@ export function callTimeoutMs(limitMs: number, ignoreBudget?: boolean): number {
 /** Passes a success through; turns another service's 4xx answer back into the same AppError. */
 export function expectSuccess<T>(res: JsonResponse<unknown>, dependency: string): T {
   if (res.status >= 200 && res.status < 300) return res.body as T;
-  const { code = 'upstream_error', message = `${dependency} answered ${res.status}`, fields } = (res.body as ErrorShape | undefined)?.error ?? {};
+  const {
+    code = 'upstream_error',
+    message = `${dependency} answered ${res.status}`,
+    fields,
+  } = (res.body as ErrorShape | undefined)?.error ?? {};
   throw new AppError(res.status, code, message, fields);
 }

@@ -33,9 +33,19 @@ export function kafkaGrants(d: ServiceDescriptor): KafkaGrants {
 
 /** The ACL entries of a grant (topics by literal name, groups by prefix; any host), as StandardAuthorizer stores them. */
 export function aclEntries(g: KafkaGrants): AclEntry[] {
-  const entry = (resourceType: AclResourceTypes, resourceName: string, operation: AclOperationTypes, pattern = ResourcePatternTypes.LITERAL): AclEntry => ({
-    resourceType, resourceName, resourcePatternType: pattern,
-    principal: `User:${g.user}`, host: '*', operation, permissionType: AclPermissionTypes.ALLOW,
+  const entry = (
+    resourceType: AclResourceTypes,
+    resourceName: string,
+    operation: AclOperationTypes,
+    pattern = ResourcePatternTypes.LITERAL,
+  ): AclEntry => ({
+    resourceType,
+    resourceName,
+    resourcePatternType: pattern,
+    principal: `User:${g.user}`,
+    host: '*',
+    operation,
+    permissionType: AclPermissionTypes.ALLOW,
   });
   return [
     ...g.read.map((t) => entry(AclResourceTypes.TOPIC, t, AclOperationTypes.READ)),

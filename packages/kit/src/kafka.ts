@@ -11,7 +11,10 @@ export interface KafkaSecurity {
 }
 
 const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
-  [logLevel.ERROR]: 'error', [logLevel.WARN]: 'warn', [logLevel.INFO]: 'info', [logLevel.DEBUG]: 'debug',
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
 };
 
 /** A kafkajs client whose logs go through pino (so they carry trace ids) at warn and above. */
@@ -20,15 +23,22 @@ export function createKafka(clientId: string, brokers: string[], logger: Logger,
   return new Kafka({
     clientId,
     brokers,
-    ...(security ? { ssl: { ca: [security.tls.ca] }, sasl: { mechanism: 'scram-sha-512' as const, username: clientId, password: security.password } } : {}),
+    ...(security
+      ? {
+          ssl: { ca: [security.tls.ca] },
+          sasl: { mechanism: 'scram-sha-512' as const, username: clientId, password: security.password },
+        }
+      : {}),
     logLevel: logLevel.WARN,
     connectionTimeout: 3000,
     requestTimeout: 10_000,
     retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 8 },
-    logCreator: () => ({ namespace, level, log }: LogEntry) => {
-      const { message, ...extra } = log;
-      logger[levels[level] ?? 'info']({ kafka: { namespace, ...extra } }, message);
-    },
+    logCreator:
+      () =>
+      ({ namespace, level, log }: LogEntry) => {
+        const { message, ...extra } = log;
+        logger[levels[level] ?? 'info']({ kafka: { namespace, ...extra } }, message);
+      },
   });
 }
 
@@ -57,8 +67,12 @@ export async function ensureTopics(kafka: Kafka, topics: string[], layout: Topic
     if (missing.length) {
       try {
         await admin.createTopics({
-          topics: missing.map((topic) => ({ topic, numPartitions: layout.partitions, replicationFactor: layout.replicationFactor,
-            configEntries: [{ name: 'min.insync.replicas', value: String(layout.minInsyncReplicas) }] })),
+          topics: missing.map((topic) => ({
+            topic,
+            numPartitions: layout.partitions,
+            replicationFactor: layout.replicationFactor,
+            configEntries: [{ name: 'min.insync.replicas', value: String(layout.minInsyncReplicas) }],
+          })),
           waitForLeaders: true,
         });
       } catch (err) {
@@ -88,8 +102,14 @@ export class ManagedProducer implements MessageSender {
   private connecting?: Promise<void>;
 
   constructor(kafka: Kafka) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
-    this.producer.on(this.producer.events.DISCONNECT, () => { this.connected = false; });
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    this.producer.on(this.producer.events.DISCONNECT, () => {
+      this.connected = false;
+    });
   }
 
   async send(record: ProducerRecord): Promise<RecordMetadata[]> {
@@ -99,9 +119,14 @@ export class ManagedProducer implements MessageSender {
 
   async connect(): Promise<void> {
     if (this.connected) return;
-    this.connecting ??= this.producer.connect()
-      .then(() => { this.connected = true; })
-      .finally(() => { this.connecting = undefined; });
+    this.connecting ??= this.producer
+      .connect()
+      .then(() => {
+        this.connected = true;
+      })
+      .finally(() => {
+        this.connecting = undefined;
+      });
     await this.connecting;
   }
 
@@ -125,7 +150,12 @@ export async function pingKafka(kafka: Kafka): Promise<void> {
  * Repeats `attempt` with backoff until it succeeds or `stopped()` says to give up. For start-up
  * work that must wait for a dependency (Kafka may start later than a service, or be down).
  */
-export async function keepTrying(what: string, attempt: () => Promise<void>, logger: Logger, stopped: () => boolean = () => false): Promise<boolean> {
+export async function keepTrying(
+  what: string,
+  attempt: () => Promise<void>,
+  logger: Logger,
+  stopped: () => boolean = () => false,
+): Promise<boolean> {
   for (let delay = 500; !stopped(); delay = Math.min(delay * 2, 10_000)) {
     try {
       await attempt();

@@ -24,16 +24,22 @@ interface RequestQueueInternals {
 const CHECK_PENDING_REQUESTS_MS = 10;
 
 // An internal module (kafkajs has no exports map); the test notices if it moves or changes.
-export const RequestQueue = require('kafkajs/src/network/requestQueue') as { prototype: RequestQueueInternals; upstreamScheduleCheck?: () => void };
+export const RequestQueue = require('kafkajs/src/network/requestQueue') as {
+  prototype: RequestQueueInternals;
+  upstreamScheduleCheck?: () => void;
+};
 
 function scheduleCheckPendingRequests(this: RequestQueueInternals): void {
   if (this.throttleCheckTimeoutId) return;
   const untilUnthrottled = this.throttledUntil - Date.now();
   if (this.pending.length === 0 && untilUnthrottled <= 0) return;
-  this.throttleCheckTimeoutId = setTimeout(() => {
-    this.throttleCheckTimeoutId = null;
-    this.checkPendingRequests();
-  }, untilUnthrottled > 0 ? untilUnthrottled : CHECK_PENDING_REQUESTS_MS);
+  this.throttleCheckTimeoutId = setTimeout(
+    () => {
+      this.throttleCheckTimeoutId = null;
+      this.checkPendingRequests();
+    },
+    untilUnthrottled > 0 ? untilUnthrottled : CHECK_PENDING_REQUESTS_MS,
+  );
 }
 
 /** Applies the fix once per process (kit's Kafka clients call it). */

@@ -51,7 +51,12 @@ export interface ServiceParts {
 export class ServiceLifecycle {
   private stopping = false;
 
-  private constructor(readonly name: string, private readonly parts: ServiceParts, private readonly servers: Server[], private readonly consumersStarted: Promise<unknown>) {}
+  private constructor(
+    readonly name: string,
+    private readonly parts: ServiceParts,
+    private readonly servers: Server[],
+    private readonly consumersStarted: Promise<unknown>,
+  ) {}
 
   static async start(name: string, parts: ServiceParts): Promise<ServiceLifecycle> {
     // Secure mode: the certificate it serves with is also the one it calls other services with.
@@ -59,16 +64,30 @@ export class ServiceLifecycle {
     parts.relay?.start();
     let lifecycle: ServiceLifecycle | undefined;
     const { kafka } = parts;
-    const consumersStarted = kafka ? keepTrying('starting Kafka consumers', async () => {
-      await ensureTopics(kafka.client, kafka.topics, kafka.layout);
-      for (const consumer of kafka.consumers) await consumer.start();
-    }, parts.logger, () => lifecycle?.stopping ?? false) : Promise.resolve();
+    const consumersStarted = kafka
+      ? keepTrying(
+          'starting Kafka consumers',
+          async () => {
+            await ensureTopics(kafka.client, kafka.topics, kafka.layout);
+            for (const consumer of kafka.consumers) await consumer.start();
+          },
+          parts.logger,
+          () => lifecycle?.stopping ?? false,
+        )
+      : Promise.resolve();
     if (parts.grpc) await parts.grpc.server.start(parts.grpc.port);
     const { http } = parts;
     const servers = [await listen(http.app, http.port, http.tls)];
     if (http.redirectFrom !== undefined) servers.push(await listenRedirect(http.redirectFrom, http.port));
-    parts.logger.info({ port: http.port, ...(parts.grpc ? { grpcPort: parts.grpc.port } : {}),
-      ...(http.tls ? { tls: http.tls.clients, redirectFrom: http.redirectFrom } : {}), ...http.details }, `${name} listening`);
+    parts.logger.info(
+      {
+        port: http.port,
+        ...(parts.grpc ? { grpcPort: parts.grpc.port } : {}),
+        ...(http.tls ? { tls: http.tls.clients, redirectFrom: http.redirectFrom } : {}),
+        ...http.details,
+      },
+      `${name} listening`,
+    );
     lifecycle = new ServiceLifecycle(name, parts, servers, consumersStarted);
     return lifecycle;
   }
@@ -102,30 +121,37 @@ const STOP_DEADLINE_MS = 20_000;
 export function runService(service: { name: string }, build: () => Promise<ServiceParts>): Promise<number> {
   const { name } = service;
   return new Promise<number>((resolve) => {
-    build().then((parts) => ServiceLifecycle.start(name, parts).then((lifecycle) => {
-      const { logger } = parts;
-      let stopping = false;
-      const stop = async (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        logger.info({ signal }, `${name} stopping`);
-        const force = setTimeout(() => { logger.error(`${name} did not stop within ${STOP_DEADLINE_MS / 1000} s; exiting`); resolve(1); }, STOP_DEADLINE_MS);
-        force.unref();
-        try {
-          await lifecycle.stop();
-          logger.info(`${name} stopped`);
-        } catch (err) {
-          logger.error({ err }, `${name} stopped with an error`);
-        }
-        resolve(0);
-      };
-      process.on('SIGTERM', () => void stop('SIGTERM'));
-      process.on('SIGINT', () => void stop('SIGINT'));
-    })).catch(async (err: unknown) => {
-      if (err instanceof ConfigError) console.error(`${name}: ${err.message}`);
-      else console.error(`${name}: failed to start:`, err);
-      await shutdownTelemetry().catch(() => undefined);
-      resolve(1);
-    });
+    build()
+      .then((parts) =>
+        ServiceLifecycle.start(name, parts).then((lifecycle) => {
+          const { logger } = parts;
+          let stopping = false;
+          const stop = async (signal: string) => {
+            if (stopping) return;
+            stopping = true;
+            logger.info({ signal }, `${name} stopping`);
+            const force = setTimeout(() => {
+              logger.error(`${name} did not stop within ${STOP_DEADLINE_MS / 1000} s; exiting`);
+              resolve(1);
+            }, STOP_DEADLINE_MS);
+            force.unref();
+            try {
+              await lifecycle.stop();
+              logger.info(`${name} stopped`);
+            } catch (err) {
+              logger.error({ err }, `${name} stopped with an error`);
+            }
+            resolve(0);
+          };
+          process.on('SIGTERM', () => void stop('SIGTERM'));
+          process.on('SIGINT', () => void stop('SIGINT'));
+        }),
+      )
+      .catch(async (err: unknown) => {
+        if (err instanceof ConfigError) console.error(`${name}: ${err.message}`);
+        else console.error(`${name}: failed to start:`, err);
+        await shutdownTelemetry().catch(() => undefined);
+        resolve(1);
+      });
   });
 }

@@ -9,5 +9,7 @@ import { readTlsIdentity } from './tls';
 const url = process.argv[2];
 const identity = readTlsIdentity();
 const dispatcher = identity ? new Agent({ connect: { ...identity } }) : undefined;
-fetch(url ?? '', { dispatcher, signal: AbortSignal.timeout(4000) } as RequestInit)
-  .then((res) => process.exit(res.ok ? 0 : 1), () => process.exit(1));
+fetch(url ?? '', { dispatcher, signal: AbortSignal.timeout(4000) } as RequestInit).then(
+  (res) => process.exit(res.ok ? 0 : 1),
+  () => process.exit(1),
+);

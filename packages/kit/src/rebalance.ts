@@ -19,12 +19,18 @@ assignedGauge.addCallback((result: ObservableResult) => {
 
 /** `topic/partition` for every partition of an assignment, sorted. */
 export function assignmentList(assignment: Record<string, number[]>): string[] {
-  return Object.entries(assignment).flatMap(([topic, partitions]) => partitions.map((p) => `${topic}/${p}`)).sort();
+  return Object.entries(assignment)
+    .flatMap(([topic, partitions]) => partitions.map((p) => `${topic}/${p}`))
+    .sort();
 }
 
 /** What a rebalance changed for this member: what it holds now, gained and gave up. */
 export function assignmentChange(before: string[], after: string[]): { assigned: string[]; added: string[]; revoked: string[] } {
-  return { assigned: after, added: after.filter((p) => !before.includes(p)), revoked: before.filter((p) => !after.includes(p)) };
+  return {
+    assigned: after,
+    added: after.filter((p) => !before.includes(p)),
+    revoked: before.filter((p) => !after.includes(p)),
+  };
 }
 
 /**
@@ -37,7 +43,10 @@ export function assignmentChange(before: string[], after: string[]): { assigned:
 export class RebalanceTelemetry {
   private partitions: string[] = [];
 
-  constructor(private readonly groupId: string, private readonly logger: Logger) {
+  constructor(
+    private readonly groupId: string,
+    private readonly logger: Logger,
+  ) {
     held.push(this);
   }
 
@@ -56,12 +65,26 @@ export class RebalanceTelemetry {
       'hoptrace.kafka.partitions.added': change.added,
       'hoptrace.kafka.partitions.revoked': change.revoked,
     };
-    const span = tracer.startSpan(`rebalance ${this.groupId}`, { root: true, kind: SpanKind.INTERNAL, startTime: Date.now() - durationMs, attributes });
+    const span = tracer.startSpan(`rebalance ${this.groupId}`, {
+      root: true,
+      kind: SpanKind.INTERNAL,
+      startTime: Date.now() - durationMs,
+      attributes,
+    });
     span.addEvent('partitions revoked', { 'hoptrace.kafka.partitions': change.revoked });
     span.addEvent('partitions assigned', { 'hoptrace.kafka.partitions': change.added });
     span.end();
     rebalances.add(1, { 'messaging.consumer.group.name': this.groupId });
-    this.logger.info({ groupId: this.groupId, assigned: change.assigned.length, added: change.added, revoked: change.revoked, durationMs }, 'consumer group rebalanced');
+    this.logger.info(
+      {
+        groupId: this.groupId,
+        assigned: change.assigned.length,
+        added: change.added,
+        revoked: change.revoked,
+        durationMs,
+      },
+      'consumer group rebalanced',
+    );
   }
 
   observe(result: ObservableResult): void {
@@ -70,7 +93,8 @@ export class RebalanceTelemetry {
       const topic = p.slice(0, p.lastIndexOf('/'));
       byTopic.set(topic, (byTopic.get(topic) ?? 0) + 1);
     }
-    for (const [topic, count] of byTopic) result.observe(count, { 'messaging.consumer.group.name': this.groupId, 'messaging.destination.name': topic });
+    for (const [topic, count] of byTopic)
+      result.observe(count, { 'messaging.consumer.group.name': this.groupId, 'messaging.destination.name': topic });
   }
 
   /** The consumer left its group: it holds nothing (until it joins again). */

@@ -8,17 +8,23 @@ import { ConfigError, loadConfig } from './config';
  * Unset, a service runs exactly as in the default mode; set, its files are read once at start-up
  * and a file that cannot be read stops the service with one line naming the variable.
  */
-const readable = (what: string) => z.string().min(1)
-  .transform((path, ctx) => {
-    try {
-      return readFileSync(path);
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: `cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})` });
-      return z.NEVER;
-    }
-  })
-  .optional()
-  .describe(what);
+const readable = (what: string) =>
+  z
+    .string()
+    .min(1)
+    .transform((path, ctx) => {
+      try {
+        return readFileSync(path);
+      } catch (err) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`,
+        });
+        return z.NEVER;
+      }
+    })
+    .optional()
+    .describe(what);
 
 export const tlsVars = {
   TLS_CA_FILE: readable('secure mode: the CA certificate (PEM) that issued every certificate of the stack; the only one trusted'),
@@ -47,8 +53,13 @@ export function readTlsIdentity(environment: NodeJS.ProcessEnv = process.env): T
 export function tlsIdentity(config: TlsConfig): TlsIdentity | undefined {
   const { TLS_CA_FILE: ca, TLS_CERT_FILE: cert, TLS_KEY_FILE: key } = config;
   if (!ca && !cert && !key) return undefined;
-  const missing = Object.entries({ TLS_CA_FILE: ca, TLS_CERT_FILE: cert, TLS_KEY_FILE: key }).filter(([, v]) => !v).map(([k]) => k);
-  if (missing.length) throw new ConfigError(`invalid configuration:\n  ${missing.map((k) => `set ${k}: secure mode needs TLS_CA_FILE, TLS_CERT_FILE and TLS_KEY_FILE together`).join('\n  ')}`);
+  const missing = Object.entries({ TLS_CA_FILE: ca, TLS_CERT_FILE: cert, TLS_KEY_FILE: key })
+    .filter(([, v]) => !v)
+    .map(([k]) => k);
+  if (missing.length)
+    throw new ConfigError(
+      `invalid configuration:\n  ${missing.map((k) => `set ${k}: secure mode needs TLS_CA_FILE, TLS_CERT_FILE and TLS_KEY_FILE together`).join('\n  ')}`,
+    );
   return { ca: ca!, cert: cert!, key: key! };
 }
 

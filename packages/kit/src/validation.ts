@@ -8,7 +8,8 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
   const fields: Record<string, string> = {};
   for (const issue of result.error.issues) {
     const path = issue.path.map(String).join('.') || 'body';
-    fields[path] ??= issue.code === 'unrecognized_keys' ? `unknown field(s): ${(issue as { keys?: string[] }).keys?.join(', ')}` : issue.message;
+    fields[path] ??=
+      issue.code === 'unrecognized_keys' ? `unknown field(s): ${(issue as { keys?: string[] }).keys?.join(', ')}` : issue.message;
   }
   throw new ValidationFailed(fields);
 }

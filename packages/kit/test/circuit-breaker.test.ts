@@ -10,17 +10,26 @@ function setup(options: { isFailure?: (err: unknown) => boolean } = {}) {
   let down = true;
   let failure: Error = new DependencyUnavailable('payments', 'answered 503');
   const breaker = new CircuitBreaker('payments', { failureThreshold: 3, openMs: 1000, now: () => now, ...options });
-  const call = () => breaker.run(async () => {
-    calls++;
-    if (down) throw failure;
-    return 'ok';
-  });
+  const call = () =>
+    breaker.run(async () => {
+      calls++;
+      if (down) throw failure;
+      return 'ok';
+    });
   return {
-    breaker, call,
+    breaker,
+    call,
     calls: () => calls,
-    advance: (ms: number) => { now += ms; },
-    up: () => { down = false; },
-    down: (err?: Error) => { down = true; if (err) failure = err; },
+    advance: (ms: number) => {
+      now += ms;
+    },
+    up: () => {
+      down = false;
+    },
+    down: (err?: Error) => {
+      down = true;
+      if (err) failure = err;
+    },
   };
 }
 
@@ -80,14 +89,19 @@ test('half-open: while the trial is in flight, other calls are refused', async (
   for (let i = 0; i < 3; i++) await s.call().catch(() => undefined);
   s.advance(1000);
   let release!: () => void;
-  const trial = s.breaker.run(() => new Promise<string>((resolve) => { release = () => resolve('trial'); }));
+  const trial = s.breaker.run(
+    () =>
+      new Promise<string>((resolve) => {
+        release = () => resolve('trial');
+      }),
+  );
   await assert.rejects(s.call(), rejected);
   release();
   assert.equal(await trial, 'trial');
   assert.equal(s.breaker.state, 'closed');
 });
 
-test('errors that are not the dependency\'s fault (a 4xx) pass through and do not count', async () => {
+test("errors that are not the dependency's fault (a 4xx) pass through and do not count", async () => {
   const s = setup();
   s.down(new AppError(402, 'card_declined', 'declined'));
   for (let i = 0; i < 5; i++) await assert.rejects(s.call(), /declined/);
@@ -95,7 +109,9 @@ test('errors that are not the dependency\'s fault (a 4xx) pass through and do no
 });
 
 test('isFailure decides what counts: per-request injected errors can be left out', async () => {
-  const s = setup({ isFailure: (err) => err instanceof DependencyUnavailable && err.upstreamCode !== 'fault_injected_request' });
+  const s = setup({
+    isFailure: (err) => err instanceof DependencyUnavailable && err.upstreamCode !== 'fault_injected_request',
+  });
   s.down(new DependencyUnavailable('payments', 'answered 500', 'fault_injected_request'));
   for (let i = 0; i < 5; i++) await s.call().catch(() => undefined);
   assert.equal(s.breaker.state, 'closed', 'injected per-request errors never open it');

@@ -11,7 +11,10 @@ const Config = z.object({
   LOG_LEVEL: env.logLevel(),
 });
 
-const complete = { DATABASE_URL: 'postgres://postgres@localhost:55432/orders', KAFKA_BROKERS: '127.0.0.1:9092, 127.0.0.1:9093,' };
+const complete = {
+  DATABASE_URL: 'postgres://postgres@localhost:55432/orders',
+  KAFKA_BROKERS: '127.0.0.1:9092, 127.0.0.1:9093,',
+};
 
 function configError(environment: NodeJS.ProcessEnv): string {
   try {
@@ -52,6 +55,9 @@ test('a wrong value is named: a log level that does not exist', () => {
 
 test('every wrong variable gets its own line', () => {
   const message = configError({ PORT: 'eighty', REQUEST_TIMEOUT_MS: '-5' });
-  const lines = message.split('\n').slice(1).map((l) => l.trim().split(':')[0]);
+  const lines = message
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim().split(':')[0]);
   assert.deepEqual(lines.sort(), ['set DATABASE_URL', 'set KAFKA_BROKERS', 'set PORT', 'set REQUEST_TIMEOUT_MS']);
 });

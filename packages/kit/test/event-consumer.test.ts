@@ -19,7 +19,14 @@ const message = (value: string | null): KafkaMessage => ({
   offset: '7',
   headers: { traceparent: TRACEPARENT },
 });
-const delivery: Delivery = { groupId: 'fulfillment', topic: 'orders.placed', partition: 0, offset: '7', key: ID, headers: { traceparent: TRACEPARENT } };
+const delivery: Delivery = {
+  groupId: 'fulfillment',
+  topic: 'orders.placed',
+  partition: 0,
+  offset: '7',
+  key: ID,
+  headers: { traceparent: TRACEPARENT },
+};
 
 /** A consumer whose handler fails the given number of times (Infinity: always) with `failure`. */
 function consumerThat(failures: number, failure: () => Error = () => new Error('database is down')) {
@@ -37,14 +44,24 @@ function consumerThat(failures: number, failure: () => Error = () => new Error('
       if (calls <= failures) throw failure();
       handled.push(event);
     },
-    producer: { send: async (record): Promise<RecordMetadata[]> => { sent.push(record); return []; } },
+    producer: {
+      send: async (record): Promise<RecordMetadata[]> => {
+        sent.push(record);
+        return [];
+      },
+    },
     logger: pino({ level: 'silent' }),
     maxAttempts: 3,
     baseBackoffMs: 1,
   });
-  const process = (m: KafkaMessage) => (consumer as unknown as {
-    process(m: KafkaMessage, d: Delivery, heartbeat: () => Promise<void>): Promise<void>;
-  }).process(m, delivery, async () => { heartbeats++; });
+  const process = (m: KafkaMessage) =>
+    (
+      consumer as unknown as {
+        process(m: KafkaMessage, d: Delivery, heartbeat: () => Promise<void>): Promise<void>;
+      }
+    ).process(m, delivery, async () => {
+      heartbeats++;
+    });
   return { process, sent, handled, calls: () => calls, heartbeats: () => heartbeats };
 }
 
@@ -55,13 +72,18 @@ test('jsonEvent decodes a JSON value that matches the schema', () => {
 });
 
 test('jsonEvent calls a value that is not JSON malformed', () => {
-  assert.throws(() => jsonEvent(Ping)(message('{not json')), (err) => err instanceof MalformedMessage && /not JSON/.test(err.message));
+  assert.throws(
+    () => jsonEvent(Ping)(message('{not json')),
+    (err) => err instanceof MalformedMessage && /not JSON/.test(err.message),
+  );
   assert.throws(() => jsonEvent(Ping)(message(null)), MalformedMessage);
 });
 
 test('jsonEvent calls JSON that does not match the schema malformed, naming the field', () => {
-  assert.throws(() => jsonEvent(Ping)(message(JSON.stringify({ id: 'nope', n: 1 }))),
-    (err) => err instanceof MalformedMessage && /does not match the schema: id /.test(err.message));
+  assert.throws(
+    () => jsonEvent(Ping)(message(JSON.stringify({ id: 'nope', n: 1 }))),
+    (err) => err instanceof MalformedMessage && /does not match the schema: id /.test(err.message),
+  );
 });
 
 test('a handler that fails twice then succeeds is retried and not dead-lettered', async () => {
@@ -124,10 +146,27 @@ test('a 5xx AppError is retried like any transient failure', async () => {
 test('a dead letter that cannot be sent fails the message, so Kafka redelivers it', async () => {
   let attempts = 0;
   const failing = new EventConsumer<Ping>({
-    kafka: {} as Kafka, groupId: 'g', topics: ['t'], decode: jsonEvent(Ping), handle: async () => undefined,
-    producer: { send: async () => { attempts++; throw new Error('broker down'); } }, logger: pino({ level: 'silent' }), maxAttempts: 3, baseBackoffMs: 1,
+    kafka: {} as Kafka,
+    groupId: 'g',
+    topics: ['t'],
+    decode: jsonEvent(Ping),
+    handle: async () => undefined,
+    producer: {
+      send: async () => {
+        attempts++;
+        throw new Error('broker down');
+      },
+    },
+    logger: pino({ level: 'silent' }),
+    maxAttempts: 3,
+    baseBackoffMs: 1,
   });
-  const process = (failing as unknown as { process(m: KafkaMessage, d: Delivery, h: () => Promise<void>): Promise<void> }).process.bind(failing);
-  await assert.rejects(process(message('{not json'), delivery, async () => undefined), /broker down/);
+  const process = (failing as unknown as { process(m: KafkaMessage, d: Delivery, h: () => Promise<void>): Promise<void> }).process.bind(
+    failing,
+  );
+  await assert.rejects(
+    process(message('{not json'), delivery, async () => undefined),
+    /broker down/,
+  );
   assert.equal(attempts, 1);
 });

@@ -11,7 +11,9 @@ import { createAppServer, HTTP_LIMITS } from '../src/http-server';
 
 const ORDER_ID = '6f1c1a52-6d7e-4c53-9a43-1f5b2f1a0c01';
 const up = async () => undefined;
-const down = async () => { throw new Error('connection refused'); };
+const down = async () => {
+  throw new Error('connection refused');
+};
 
 /** Serves an app with the shared middleware in-process on 127.0.0.1, on a port the OS picks. */
 async function serve(readiness: ReadinessCheck[] = []): Promise<{ url: string; server: Server }> {
@@ -20,10 +22,18 @@ async function serve(readiness: ReadinessCheck[] = []): Promise<{ url: string; s
     readiness,
     bodyLimitBytes: 1024,
     routes: (router) => {
-      router.post('/echo', (ctx) => { ctx.body = { received: ctx.request.body }; });
-      router.get('/boom', () => { throw new Error('password=hunter2 leaked from a stack'); });
-      router.get('/db-down', () => { throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:55432'), { code: 'ECONNREFUSED' }); });
-      router.get('/conflict', () => { throw new Conflict('insufficient_stock', 'not enough stock', { 'items.0.quantity': 'only 5' }).forOrder(ORDER_ID); });
+      router.post('/echo', (ctx) => {
+        ctx.body = { received: ctx.request.body };
+      });
+      router.get('/boom', () => {
+        throw new Error('password=hunter2 leaked from a stack');
+      });
+      router.get('/db-down', () => {
+        throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:55432'), { code: 'ECONNREFUSED' });
+      });
+      router.get('/conflict', () => {
+        throw new Conflict('insufficient_stock', 'not enough stock', { 'items.0.quantity': 'only 5' }).forOrder(ORDER_ID);
+      });
     },
   });
   const server = createServer(app.callback());
@@ -31,16 +41,22 @@ async function serve(readiness: ReadinessCheck[] = []): Promise<{ url: string; s
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
-const close = (server: Server) => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+const close = (server: Server) =>
+  new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
 
 let url: string;
 let server: Server;
-before(async () => { ({ url, server } = await serve()); });
+before(async () => {
+  ({ url, server } = await serve());
+});
 after(() => close(server));
 
 async function call(path: string, init: RequestInit = {}) {
   const res = await fetch(url + path, init);
-  return { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.json() as any };
+  return { status: res.status, type: res.headers.get('content-type') ?? '', body: (await res.json()) as any };
 }
 const postJson = (path: string, body: string) => call(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 
@@ -66,11 +82,17 @@ test('a body over the limit is a 400 body_too_large naming body', async () => {
 
 test('a chunked body that grows over the limit is a 400 body_too_large', async () => {
   const answer = await new Promise<{ status: number; body: any }>((resolve, reject) => {
-    const req = request(`${url}/echo`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
-      let text = '';
-      res.on('data', (c) => { text += c; });
-      res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
-    });
+    const req = request(
+      `${url}/echo`,
+      { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+      (res) => {
+        let text = '';
+        res.on('data', (c) => {
+          text += c;
+        });
+        res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+      },
+    );
     req.on('error', reject);
     req.write(`{"note":"${'x'.repeat(800)}`);
     req.end(`${'y'.repeat(800)}"}`);
@@ -131,22 +153,34 @@ test('/healthz answers alive', async () => {
 });
 
 test('/readyz is 503 when a required check fails', async () => {
-  const s = await serve([{ name: 'database', required: true, check: down }, { name: 'kafka', required: false, check: up }]);
+  const s = await serve([
+    { name: 'database', required: true, check: down },
+    { name: 'kafka', required: false, check: up },
+  ]);
   try {
     const res = await fetch(`${s.url}/readyz`);
     assert.equal(res.status, 503);
-    assert.deepEqual(await res.json(), { status: 'not ready', checks: { database: 'down: connection refused', kafka: 'up' } });
+    assert.deepEqual(await res.json(), {
+      status: 'not ready',
+      checks: { database: 'down: connection refused', kafka: 'up' },
+    });
   } finally {
     await close(s.server);
   }
 });
 
 test('/readyz is 200 when only an optional check fails, and reports it', async () => {
-  const s = await serve([{ name: 'database', required: true, check: up }, { name: 'kafka', required: false, check: down }]);
+  const s = await serve([
+    { name: 'database', required: true, check: up },
+    { name: 'kafka', required: false, check: down },
+  ]);
   try {
     const res = await fetch(`${s.url}/readyz`);
     assert.equal(res.status, 200);
-    assert.deepEqual(await res.json(), { status: 'ready', checks: { database: 'up', kafka: 'down: connection refused' } });
+    assert.deepEqual(await res.json(), {
+      status: 'ready',
+      checks: { database: 'up', kafka: 'down: connection refused' },
+    });
   } finally {
     await close(s.server);
   }
@@ -156,13 +190,16 @@ test('a header block over the limit is a 431 in the JSON error shape, not a bare
   const server = createAppServer(createHttpApp({ logger: pino({ level: 'silent' }), readiness: [], routes: () => {} }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
-    const raw = (text: string) => new Promise<string>((resolve, reject) => {
-      const socket = connect((server.address() as AddressInfo).port, '127.0.0.1', () => socket.end(text));
-      let answer = '';
-      socket.on('data', (c) => { answer += c; });
-      socket.on('end', () => resolve(answer));
-      socket.on('error', reject);
-    });
+    const raw = (text: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect((server.address() as AddressInfo).port, '127.0.0.1', () => socket.end(text));
+        let answer = '';
+        socket.on('data', (c) => {
+          answer += c;
+        });
+        socket.on('end', () => resolve(answer));
+        socket.on('error', reject);
+      });
     const big = await raw(`GET /healthz HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(HTTP_LIMITS.maxHeaderSize + 10)}\r\n\r\n`);
     assert.match(big, /^HTTP\/1\.1 431 /);
     assert.equal(ErrorBody.parse(JSON.parse(big.slice(big.indexOf('\r\n\r\n') + 4))).error.code, 'header_too_large');
@@ -174,19 +211,25 @@ test('a header block over the limit is a 431 in the JSON error shape, not a bare
   }
 });
 
-test('at the edge the request budget is the edge\'s own, whatever budget header a client sends; inside, the caller\'s', async () => {
+test("at the edge the request budget is the edge's own, whatever budget header a client sends; inside, the caller's", async () => {
   const budgets = async (requestBudgetMs: number | undefined, header: string) => {
     const app = createHttpApp({
       logger: pino({ level: 'silent' }),
       readiness: [],
       bodyLimitBytes: 1024,
       requestBudgetMs,
-      routes: (router) => { router.get('/budget', (ctx) => { ctx.body = { left: remainingBudget() }; }); },
+      routes: (router) => {
+        router.get('/budget', (ctx) => {
+          ctx.body = { left: remainingBudget() };
+        });
+      },
     });
     const edge = createServer(app.callback());
     await new Promise<void>((resolve) => edge.listen(0, '127.0.0.1', resolve));
     try {
-      const res = await fetch(`http://127.0.0.1:${(edge.address() as AddressInfo).port}/budget`, { headers: { 'x-hoptrace-budget-ms': header } });
+      const res = await fetch(`http://127.0.0.1:${(edge.address() as AddressInfo).port}/budget`, {
+        headers: { 'x-hoptrace-budget-ms': header },
+      });
       return ((await res.json()) as { left?: number }).left;
     } finally {
       await close(edge);

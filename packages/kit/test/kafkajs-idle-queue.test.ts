@@ -9,7 +9,15 @@ const Queue = RequestQueue as unknown as new (options: object) => {
   scheduleCheckPendingRequests(): void;
   destroy(): void;
 };
-const queue = () => new Queue({ maxInFlightRequests: 1, requestTimeout: 1000, enforceRequestTimeout: false, clientId: 'test', broker: 'b:9092', logger: { debug() {} } });
+const queue = () =>
+  new Queue({
+    maxInFlightRequests: 1,
+    requestTimeout: 1000,
+    enforceRequestTimeout: false,
+    clientId: 'test',
+    broker: 'b:9092',
+    logger: { debug() {} },
+  });
 
 /** The timer the queue armed, and its delay (Node clamps anything below 1 ms to 1). */
 function armed(q: ReturnType<typeof queue>): number | undefined {

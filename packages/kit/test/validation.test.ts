@@ -4,11 +4,13 @@ import { z } from 'zod';
 import { AppError } from '../src/errors';
 import { parseInput } from '../src/validation';
 
-const Order = z.object({
-  email: z.string().min(3, 'an email address'),
-  items: z.array(z.object({ sku: z.string(), quantity: z.number().int().min(1, 'at least 1') }).strict()).min(1),
-  payment: z.object({ cvc: z.string().regex(/^\d{3}$/, '3 digits') }),
-}).strict();
+const Order = z
+  .object({
+    email: z.string().min(3, 'an email address'),
+    items: z.array(z.object({ sku: z.string(), quantity: z.number().int().min(1, 'at least 1') }).strict()).min(1),
+    payment: z.object({ cvc: z.string().regex(/^\d{3}$/, '3 digits') }),
+  })
+  .strict();
 
 const valid = { email: 'ada@example.com', items: [{ sku: 'MUG-01', quantity: 1 }], payment: { cvc: '123' } };
 
@@ -30,7 +32,14 @@ test('valid input is returned as the schema parsed it', () => {
 });
 
 test('an invalid nested field is named by its dotted path with the schema message', () => {
-  const fields = fieldsOf({ ...valid, items: [{ sku: 'MUG-01', quantity: 1 }, { sku: 'TEE', quantity: 0 }], payment: { cvc: '12' } });
+  const fields = fieldsOf({
+    ...valid,
+    items: [
+      { sku: 'MUG-01', quantity: 1 },
+      { sku: 'TEE', quantity: 0 },
+    ],
+    payment: { cvc: '12' },
+  });
   assert.deepEqual(fields, { 'items.1.quantity': 'at least 1', 'payment.cvc': '3 digits' });
 });
 

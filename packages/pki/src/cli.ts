@@ -21,4 +21,6 @@ if (!dir) {
   process.exit(2);
 }
 const created = ensurePki(dir, { identities: identitiesFor(SERVICE_NAMES), owners });
-console.log(created.length ? `hoptrace-pki: created ${created.join(', ')} in ${dir}` : `hoptrace-pki: kept the CA and certificates in ${dir}`);
+console.log(
+  created.length ? `hoptrace-pki: created ${created.join(', ')} in ${dir}` : `hoptrace-pki: kept the CA and certificates in ${dir}`,
+);

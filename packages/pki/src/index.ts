@@ -66,7 +66,12 @@ function openssl(args: string[], cwd: string): void {
 /** An openssl config with exactly the extensions given: the system one would add its own (CA:TRUE on req -x509). */
 function configFile(tmp: string, name: string, extensions: string[]): string {
   const file = join(tmp, `${name}.cnf`);
-  writeFileSync(file, ['[req]', 'distinguished_name = dn', 'prompt = no', 'x509_extensions = ext', '[dn]', `CN = ${name}`, '[ext]', ...extensions, ''].join('\n'));
+  writeFileSync(
+    file,
+    ['[req]', 'distinguished_name = dn', 'prompt = no', 'x509_extensions = ext', '[dn]', `CN = ${name}`, '[ext]', ...extensions, ''].join(
+      '\n',
+    ),
+  );
   return file;
 }
 
@@ -82,7 +87,11 @@ export function ensurePki(dir: string, options: PkiOptions): string[] {
   const tmp = mkdtempSync(join(tmpdir(), 'hoptrace-pki-'));
   try {
     if (!existsSync(paths.ca) || !existsSync(join(dir, 'ca.key'))) {
-      const cnf = configFile(tmp, 'hoptrace local CA', ['basicConstraints = critical, CA:TRUE, pathlen:0', 'keyUsage = critical, keyCertSign, cRLSign', 'subjectKeyIdentifier = hash']);
+      const cnf = configFile(tmp, 'hoptrace local CA', [
+        'basicConstraints = critical, CA:TRUE, pathlen:0',
+        'keyUsage = critical, keyCertSign, cRLSign',
+        'subjectKeyIdentifier = hash',
+      ]);
       openssl(['req', '-x509', '-config', cnf, ...KEY, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '825'], dir);
       created.push('ca');
     }
@@ -95,7 +104,26 @@ export function ensurePki(dir: string, options: PkiOptions): string[] {
           `subjectAltName = DNS:${name}, DNS:localhost, IP:127.0.0.1`,
           'authorityKeyIdentifier = keyid',
         ]);
-        openssl(['req', '-x509', '-config', cnf, ...KEY, '-keyout', `${name}.key`, '-out', `${name}.crt`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-days', days], dir);
+        openssl(
+          [
+            'req',
+            '-x509',
+            '-config',
+            cnf,
+            ...KEY,
+            '-keyout',
+            `${name}.key`,
+            '-out',
+            `${name}.crt`,
+            '-CA',
+            'ca.crt',
+            '-CAkey',
+            'ca.key',
+            '-days',
+            days,
+          ],
+          dir,
+        );
         created.push(name);
       }
       for (const use of ['postgres', 'kafka'] as const) {
@@ -111,7 +139,12 @@ export function ensurePki(dir: string, options: PkiOptions): string[] {
   const secrets = readdirSync(join(dir, 'secrets')).map((f) => join(dir, 'secrets', f));
   // The CA's key stays root's alone (0600) in every case: no container user can issue a certificate.
   chmodSync(join(dir, 'ca.key'), 0o600);
-  for (const file of [...readdirSync(dir).filter((f) => f.endsWith('.key') && f !== 'ca.key').map((f) => join(dir, f)), ...secrets]) {
+  for (const file of [
+    ...readdirSync(dir)
+      .filter((f) => f.endsWith('.key') && f !== 'ca.key')
+      .map((f) => join(dir, f)),
+    ...secrets,
+  ]) {
     if (everyone) chownSync(file, everyone.uid, everyone.gid);
     chmodSync(file, everyone ? 0o640 : 0o600);
   }

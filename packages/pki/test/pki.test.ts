@@ -24,7 +24,8 @@ test('a CA and, for each identity, a certificate it issued, for server and clien
     assert.equal(cert.subjectAltName, `DNS:${name}, DNS:localhost, IP Address:127.0.0.1`);
     assert.deepEqual(cert.keyUsage?.sort(), ['1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.2'], `${name}: serverAuth and clientAuth`);
     // openssl's own verification, with the purpose each side checks.
-    for (const purpose of ['sslserver', 'sslclient']) execFileSync('openssl', ['verify', '-purpose', purpose, '-CAfile', paths.ca, paths.cert(name)]);
+    for (const purpose of ['sslserver', 'sslclient'])
+      execFileSync('openssl', ['verify', '-purpose', purpose, '-CAfile', paths.ca, paths.cert(name)]);
     assert.equal(statSync(paths.key(name)).mode & 0o777, 0o600, `${name}.key is its owner's alone`);
   }
 });

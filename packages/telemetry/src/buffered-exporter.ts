@@ -20,10 +20,15 @@ export class BufferedSpanExporter implements SpanExporter {
   private draining?: Promise<void>;
   private closed = false;
   private readonly dropped = metrics.getMeter('hoptrace.telemetry').createCounter('hoptrace.telemetry.spans.dropped', {
-    unit: '{span}', description: 'spans dropped because the export queue was full',
+    unit: '{span}',
+    description: 'spans dropped because the export queue was full',
   });
 
-  constructor(private readonly inner: SpanExporter, private readonly maxSpans = 20_000, private readonly maxBackoffMs = 5_000) {}
+  constructor(
+    private readonly inner: SpanExporter,
+    private readonly maxSpans = 20_000,
+    private readonly maxBackoffMs = 5_000,
+  ) {}
 
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
     if (this.closed) return done({ code: ExportResultCode.FAILED });
@@ -40,7 +45,9 @@ export class BufferedSpanExporter implements SpanExporter {
   }
 
   private drain(): Promise<void> {
-    this.draining ??= this.sendQueued().finally(() => { this.draining = undefined; });
+    this.draining ??= this.sendQueued().finally(() => {
+      this.draining = undefined;
+    });
     return this.draining;
   }
 
@@ -66,7 +73,12 @@ export class BufferedSpanExporter implements SpanExporter {
     if (this.queue.length) {
       // A referenced timer: whoever flushes waits for it, and the retries run meanwhile.
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([this.drain(), new Promise((resolve) => { timer = setTimeout(resolve, timeoutMs); })]);
+      await Promise.race([
+        this.drain(),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, timeoutMs);
+        }),
+      ]);
       clearTimeout(timer);
     }
     await this.inner.forceFlush?.();

@@ -20,11 +20,18 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function patternOf(glob: string, segment: string): RegExp {
   const open = glob.endsWith('*');
-  const body = (open ? glob.slice(0, -1) : glob).split(/(:[A-Za-z_]\w*)/).map((part) => (part.startsWith(':') ? segment : escape(part))).join('');
+  const body = (open ? glob.slice(0, -1) : glob)
+    .split(/(:[A-Za-z_]\w*)/)
+    .map((part) => (part.startsWith(':') ? segment : escape(part)))
+    .join('');
   return new RegExp(`^${body}${open ? '.*' : ''}$`);
 }
 
-const listOf = (text: string | undefined) => (text ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+const listOf = (text: string | undefined) =>
+  (text ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 
 /** Whether a request URL (path and query) is one HOPTRACE_UNTRACED_PATHS leaves untraced. */
 export function untracedPaths(text: string | undefined): (url: string) => boolean {

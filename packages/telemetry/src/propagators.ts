@@ -1,6 +1,12 @@
 import {
-  diag, isSpanContextValid, trace, TraceFlags,
-  type Context, type TextMapGetter, type TextMapPropagator, type TextMapSetter,
+  diag,
+  isSpanContextValid,
+  trace,
+  TraceFlags,
+  type Context,
+  type TextMapGetter,
+  type TextMapPropagator,
+  type TextMapSetter,
 } from '@opentelemetry/api';
 import { CompositePropagator, isTracingSuppressed, parseTraceParent, W3CBaggagePropagator } from '@opentelemetry/core';
 import { W3CTraceState } from './trace-state';
@@ -63,7 +69,11 @@ export class LimitedBaggagePropagator implements TextMapPropagator {
 
   inject(ctx: Context, carrier: unknown, setter: TextMapSetter): void {
     const out: Record<string, string> = {};
-    this.inner.inject(ctx, out, { set: (c, k, v) => { (c as Record<string, string>)[k] = v; } });
+    this.inner.inject(ctx, out, {
+      set: (c, k, v) => {
+        (c as Record<string, string>)[k] = v;
+      },
+    });
     if (out[BAGGAGE]) setter.set(carrier, BAGGAGE, limitBaggage(out[BAGGAGE]));
   }
 
@@ -71,7 +81,11 @@ export class LimitedBaggagePropagator implements TextMapPropagator {
     const header = getter.get(carrier, BAGGAGE);
     if (header === undefined) return ctx;
     const limited = limitBaggage(header);
-    return this.inner.extract(ctx, { [BAGGAGE]: limited }, { get: (c, k) => (c as Record<string, string>)[k], keys: (c) => Object.keys(c as object) });
+    return this.inner.extract(
+      ctx,
+      { [BAGGAGE]: limited },
+      { get: (c, k) => (c as Record<string, string>)[k], keys: (c) => Object.keys(c as object) },
+    );
   }
 
   fields(): string[] {
@@ -86,11 +100,13 @@ export class LimitedBaggagePropagator implements TextMapPropagator {
  */
 export function propagatorFromEnv(value = 'tracecontext,baggage'): TextMapPropagator {
   const propagators: TextMapPropagator[] = [];
-  for (const name of value.split(',').map((n) => n.trim()).filter(Boolean)) {
+  for (const name of value
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean)) {
     if (name === 'tracecontext') propagators.push(new TraceContextPropagator());
     else if (name === 'baggage') propagators.push(new LimitedBaggagePropagator());
     else if (name !== 'none') diag.warn(`OTEL_PROPAGATORS: "${name}" is not supported by the hoptrace preload; skipped`);
   }
   return new CompositePropagator({ propagators });
 }
-

@@ -53,11 +53,13 @@ const tagKey = (span: Span, { topic, message }: { topic: string; message: { key?
  */
 function prometheusReaders(): PrometheusExporter[] | undefined {
   if (env.OTEL_METRICS_EXPORTER !== 'prometheus') return undefined;
-  return [new PrometheusExporter({
-    host: env.OTEL_EXPORTER_PROMETHEUS_HOST,
-    port: numberFrom('OTEL_EXPORTER_PROMETHEUS_PORT'),
-    withResourceConstantLabels: /^(service\.name|service\.instance\.id|deployment\.environment\.name)$/,
-  })];
+  return [
+    new PrometheusExporter({
+      host: env.OTEL_EXPORTER_PROMETHEUS_HOST,
+      port: numberFrom('OTEL_EXPORTER_PROMETHEUS_PORT'),
+      withResourceConstantLabels: /^(service\.name|service\.instance\.id|deployment\.environment\.name)$/,
+    }),
+  ];
 }
 
 /**
@@ -115,19 +117,25 @@ const instrumentations = getNodeAutoInstrumentations({
   // Statement parameters carry emails and ids: keep them out of spans.
   // requireParentSpan: background polling (the outbox relay, metric callbacks) makes no traces.
   // ignoreConnectSpans: a pool checkout is not a step worth two spans on every query.
-  '@opentelemetry/instrumentation-pg': { enhancedDatabaseReporting: false, requireParentSpan: true, ignoreConnectSpans: true },
+  '@opentelemetry/instrumentation-pg': {
+    enhancedDatabaseReporting: false,
+    requireParentSpan: true,
+    ignoreConnectSpans: true,
+  },
 });
 const metricReaders = prometheusReaders();
 const traceExporter = bufferedTraceExporter();
 // Ours (with the standard OTEL_BSP_* settings), so that a flush can reach it (NodeSDK exposes none)
 // and so that it counts its own drops.
-const spanProcessor = traceExporter && new SelfObservedBatchSpanProcessor({
-  exporter: traceExporter,
-  maxQueueSize: numberFrom('OTEL_BSP_MAX_QUEUE_SIZE'),
-  maxExportBatchSize: numberFrom('OTEL_BSP_MAX_EXPORT_BATCH_SIZE'),
-  scheduledDelayMillis: numberFrom('OTEL_BSP_SCHEDULE_DELAY'),
-  exportTimeoutMillis: numberFrom('OTEL_BSP_EXPORT_TIMEOUT'),
-});
+const spanProcessor =
+  traceExporter &&
+  new SelfObservedBatchSpanProcessor({
+    exporter: traceExporter,
+    maxQueueSize: numberFrom('OTEL_BSP_MAX_QUEUE_SIZE'),
+    maxExportBatchSize: numberFrom('OTEL_BSP_MAX_EXPORT_BATCH_SIZE'),
+    scheduledDelayMillis: numberFrom('OTEL_BSP_SCHEDULE_DELAY'),
+    exportTimeoutMillis: numberFrom('OTEL_BSP_EXPORT_TIMEOUT'),
+  });
 const sdk = new NodeSDK({
   ...(metricReaders ? { metricReaders } : {}),
   ...(spanProcessor ? { spanProcessors: [spanProcessor] } : {}),

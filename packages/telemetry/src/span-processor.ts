@@ -1,5 +1,11 @@
 import { metrics, type Context } from '@opentelemetry/api';
-import { BatchSpanProcessor, type BatchSpanProcessorOptions, type ReadableSpan, type Span, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import {
+  BatchSpanProcessor,
+  type BatchSpanProcessorOptions,
+  type ReadableSpan,
+  type Span,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace';
 
 /**
  * The batch span processor, made on the first span, when NodeSDK has made its meter provider

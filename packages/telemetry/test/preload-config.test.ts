@@ -4,10 +4,28 @@ import { keyAttributes, untracedPaths } from '../src/preload-config';
 
 test('HOPTRACE_UNTRACED_PATHS: exact paths, one-segment parameters, trailing wildcards, queries ignored', () => {
   const untraced = untracedPaths('/healthz, /readyz,/metrics,/otlp/*,/api/orders/:id/trace');
-  for (const url of ['/healthz', '/readyz?verbose=1', '/metrics', '/otlp/v1/traces', '/otlp/', '/api/orders/6f1c1a52-6d7e-4c53-9a43-1f5b2f1a0c01/trace', '/api/orders/x/trace?a=b']) {
+  for (const url of [
+    '/healthz',
+    '/readyz?verbose=1',
+    '/metrics',
+    '/otlp/v1/traces',
+    '/otlp/',
+    '/api/orders/6f1c1a52-6d7e-4c53-9a43-1f5b2f1a0c01/trace',
+    '/api/orders/x/trace?a=b',
+  ]) {
     assert.ok(untraced(url), url);
   }
-  for (const url of ['/', '/api/orders', '/api/orders/x', '/api/orders/x/y/trace', '/api/orders//trace', '/otlp', '/healthz/x', '/metricsx', '/api/products']) {
+  for (const url of [
+    '/',
+    '/api/orders',
+    '/api/orders/x',
+    '/api/orders/x/y/trace',
+    '/api/orders//trace',
+    '/otlp',
+    '/healthz/x',
+    '/metricsx',
+    '/api/products',
+  ]) {
     assert.ok(!untraced(url), url);
   }
 });

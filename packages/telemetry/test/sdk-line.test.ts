@@ -17,25 +17,38 @@ const otel = Object.entries(lock.packages)
 
 // Released with the SDK (the opentelemetry-js repository); contrib packages have versions of their own.
 const SDK_STABLE = /^@opentelemetry\/(core|resources|sdk-trace|sdk-metrics|sdk-logs|context-async-hooks|propagator-b3|exporter-zipkin)$/;
-const SDK_EXPERIMENTAL = /^@opentelemetry\/(sdk-node|instrumentation|instrumentation-(http|grpc|fetch)|exporter-.*-otlp-.*|exporter-prometheus|otlp-.*|configuration|api-logs|web-common)$/;
+const SDK_EXPERIMENTAL =
+  /^@opentelemetry\/(sdk-node|instrumentation|instrumentation-(http|grpc|fetch)|exporter-.*-otlp-.*|exporter-prometheus|otlp-.*|configuration|api-logs|web-common)$/;
 
 test('every OpenTelemetry SDK package in the lockfile is of the 3.x line, in one version each', () => {
   const versions = new Map<string, Set<string>>();
   for (const p of otel) versions.set(p.name, new Set([...(versions.get(p.name) ?? []), p.version ?? '?']));
-  const stray = [...versions].flatMap(([name, set]) => [...set]
-    .filter((v) => (SDK_STABLE.test(name) && !v.startsWith('3.')) || (SDK_EXPERIMENTAL.test(name) && !v.startsWith('0.30')))
-    .map((v) => `${name}@${v}`));
+  const stray = [...versions].flatMap(([name, set]) =>
+    [...set]
+      .filter((v) => (SDK_STABLE.test(name) && !v.startsWith('3.')) || (SDK_EXPERIMENTAL.test(name) && !v.startsWith('0.30')))
+      .map((v) => `${name}@${v}`),
+  );
   assert.deepEqual(stray, []);
   assert.ok(versions.get('@opentelemetry/sdk-node'), 'the lockfile has sdk-node');
-  const twice = [...versions].filter(([name, set]) => (SDK_STABLE.test(name) || SDK_EXPERIMENTAL.test(name)) && set.size > 1).map(([name, set]) => `${name}: ${[...set].join(', ')}`);
+  const twice = [...versions]
+    .filter(([name, set]) => (SDK_STABLE.test(name) || SDK_EXPERIMENTAL.test(name)) && set.size > 1)
+    .map(([name, set]) => `${name}: ${[...set].join(', ')}`);
   assert.deepEqual(twice, []);
 });
 
 test('no package of the retired 2.x tracing SDKs is installed, and nothing asks for the 2.x line', () => {
-  assert.deepEqual(otel.filter((p) => /\/sdk-trace-(base|node|web)$/.test(p.name)).map((p) => `${p.name}@${p.version}`), []);
-  const asking = otel.flatMap((p) => Object.entries(p.dependencies ?? {})
-    .filter(([dep, range]) => (SDK_STABLE.test(dep) && /^[\^~]?2\./.test(range)) || (SDK_EXPERIMENTAL.test(dep) && /^[\^~]?0\.2\d\d\./.test(range)))
-    .map(([dep, range]) => `${p.name} → ${dep}@${range}`));
+  assert.deepEqual(
+    otel.filter((p) => /\/sdk-trace-(base|node|web)$/.test(p.name)).map((p) => `${p.name}@${p.version}`),
+    [],
+  );
+  const asking = otel.flatMap((p) =>
+    Object.entries(p.dependencies ?? {})
+      .filter(
+        ([dep, range]) =>
+          (SDK_STABLE.test(dep) && /^[\^~]?2\./.test(range)) || (SDK_EXPERIMENTAL.test(dep) && /^[\^~]?0\.2\d\d\./.test(range)),
+      )
+      .map(([dep, range]) => `${p.name} → ${dep}@${range}`),
+  );
   assert.deepEqual(asking, []);
 });
 

@@ -33,7 +33,8 @@ const isRoot = (span: TraceSpan): boolean => span.parentSpanId === undefined;
 const isMessagingRoot = (span: TraceSpan): boolean => isRoot(span) && (span.kind === 'consumer' || span.kind === 'producer');
 const isRpc = (span: TraceSpan): boolean => span.attributes['rpc.system'] !== undefined || GRPC_NAME.test(span.name);
 /** hoptrace makes gRPC calls only on behalf of an order request: a call about an order starts no trace. */
-const isRpcServerRoot = (span: TraceSpan): boolean => isRoot(span) && span.kind === 'server' && isRpc(span) && span.attributes['order.id'] !== undefined;
+const isRpcServerRoot = (span: TraceSpan): boolean =>
+  isRoot(span) && span.kind === 'server' && isRpc(span) && span.attributes['order.id'] !== undefined;
 const httpMethod = (span: TraceSpan): string => String(span.attributes['http.request.method'] ?? span.attributes['http.method'] ?? '');
 
 /**
@@ -43,7 +44,9 @@ const httpMethod = (span: TraceSpan): string => String(span.attributes['http.req
 export function orderIdsOf(trace: Trace): Set<string> {
   const ids = new Set<string>();
   for (const span of trace.spans) {
-    const id = span.attributes['order.id'] ?? (span.kind === 'producer' || span.kind === 'consumer' ? span.attributes['messaging.kafka.message.key'] : undefined);
+    const id =
+      span.attributes['order.id'] ??
+      (span.kind === 'producer' || span.kind === 'consumer' ? span.attributes['messaging.kafka.message.key'] : undefined);
     if (id !== undefined && id !== '') ids.add(String(id));
   }
   return ids;
@@ -83,7 +86,8 @@ export function checkSplitTraces(traces: Trace[]): Finding[] {
   for (const [orderId, flow] of orderFlows(traces)) {
     const [first, ...rest] = flow;
     if (!first) continue;
-    for (const trace of rest) add(trace, `order ${orderId} started in trace ${first.traceId} and continues here (${flow.length} traces in all)`);
+    for (const trace of rest)
+      add(trace, `order ${orderId} started in trace ${first.traceId} and continues here (${flow.length} traces in all)`);
   }
   for (const trace of traces) {
     for (const span of trace.spans.filter(isMessagingRoot)) {
@@ -91,11 +95,19 @@ export function checkSplitTraces(traces: Trace[]): Finding[] {
       add(trace, `the trace starts at ${span.kind} span "${span.name}" in ${span.service}: the message's context was lost${link}`, span);
     }
     for (const span of trace.spans.filter(isRpcServerRoot)) {
-      add(trace, `the trace starts at gRPC server span "${span.name}" in ${span.service}: the caller's context was lost at the gRPC hop`, span);
+      add(
+        trace,
+        `the trace starts at gRPC server span "${span.name}" in ${span.service}: the caller's context was lost at the gRPC hop`,
+        span,
+      );
     }
     for (const client of trace.spans.filter((s) => s.kind === 'client' && isRpc(s) && s.attributes['rpc.grpc.status_code'] === 0)) {
       if (trace.spans.some((s) => s.parentSpanId === client.spanId && s.kind === 'server')) continue;
-      add(trace, `gRPC call "${client.name}" from ${client.service} was answered, but no server span is under it: the callee's span is in another trace (context lost at the gRPC hop)`, client);
+      add(
+        trace,
+        `gRPC call "${client.name}" from ${client.service} was answered, but no server span is under it: the callee's span is in another trace (context lost at the gRPC hop)`,
+        client,
+      );
     }
   }
   return [...reasons].map(([traceId, { span, messages }]) => ({
@@ -107,7 +119,8 @@ export function checkSplitTraces(traces: Trace[]): Finding[] {
 }
 
 /** An order completed when the orders service consumed its orders.notified event. */
-const completesAnOrder = (trace: Trace): boolean => findSpans(trace, { service: Services.orders.name, name: `process ${Topics.orderNotified}` }).length > 0;
+const completesAnOrder = (trace: Trace): boolean =>
+  findSpans(trace, { service: Services.orders.name, name: `process ${Topics.orderNotified}` }).length > 0;
 
 /**
  * Every order trace must show all services the order passed through. By default only orders that

@@ -44,7 +44,9 @@ function parseCli(argv: string[]) {
   });
   const ids = [...(values.trace ?? [])];
   if (values['trace-file']) {
-    const lines = readFileSync(values['trace-file'], 'utf8').split('\n').map((l) => l.trim());
+    const lines = readFileSync(values['trace-file'], 'utf8')
+      .split('\n')
+      .map((l) => l.trim());
     ids.push(...lines.filter((l) => l !== '' && !l.startsWith('#')));
   }
   const bad = ids.find((id) => !/^[0-9a-f]{1,32}$/i.test(id));
@@ -59,7 +61,10 @@ function parseCli(argv: string[]) {
     ids: [...new Set(ids.map((id) => id.toLowerCase()))],
     sinceMs: values.since ? parseDurationMs(values.since) : undefined,
     service: values.service,
-    expectedServices: values['expect-services']?.split(',').map((s) => s.trim()).filter(Boolean),
+    expectedServices: values['expect-services']
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     expectBrowser: values['expect-browser'],
     waitMs: waitSeconds * 1_000,
     related: !values['no-related'],
@@ -88,7 +93,15 @@ async function findRelated(jaeger: JaegerClient, traces: Trace[], limit: number)
   progress(`looking for other traces of order ${[...orderIds].join(', ')}`);
   for (const orderId of orderIds) {
     for (const key of ['order.id', 'messaging.kafka.message.key']) {
-      found.push(...(await jaeger.findTracesInWindow({ services, startUs, endUs: Date.now() * 1_000, limit, tags: { [key]: orderId } })));
+      found.push(
+        ...(await jaeger.findTracesInWindow({
+          services,
+          startUs,
+          endUs: Date.now() * 1_000,
+          limit,
+          tags: { [key]: orderId },
+        })),
+      );
     }
   }
   return found;
@@ -114,7 +127,12 @@ async function loadTraces(jaeger: JaegerClient, options: ReturnType<typeof parse
     const endUs = Date.now() * 1_000;
     progress(`searching traces of the last ${options.sinceMs / 1_000}s at ${jaeger.baseUrl}`);
     const found = await jaeger.findTracesInWindow(
-      { services: options.service ? [options.service] : undefined, startUs: endUs - options.sinceMs * 1_000, endUs, limit: options.limit },
+      {
+        services: options.service ? [options.service] : undefined,
+        startUs: endUs - options.sinceMs * 1_000,
+        endUs,
+        limit: options.limit,
+      },
       progress,
     );
     for (const raw of found) if (!byId.has(raw.traceID)) byId.set(raw.traceID, fromJaeger(raw));
@@ -144,7 +162,10 @@ function printHuman(traces: Trace[], findings: Finding[], notFound: string[], tr
     out.push('', `${check} (${group.length})`);
     for (const f of group) out.push(`  ${f.traceId}${f.spanId ? `/${f.spanId}` : ''}${f.service ? ` [${f.service}]` : ''}: ${f.message}`);
   }
-  out.push('', `${traces.length} traces checked, ${findings.length} findings${notFound.length ? `, ${notFound.length} traces not found` : ''}`);
+  out.push(
+    '',
+    `${traces.length} traces checked, ${findings.length} findings${notFound.length ? `, ${notFound.length} traces not found` : ''}`,
+  );
   console.log(out.join('\n'));
 }
 
@@ -170,7 +191,10 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const { traces, notFound } = loaded;
-  const findings = runChecks(traces, { expectedServices: options.expectedServices, expectBrowser: options.expectBrowser });
+  const findings = runChecks(traces, {
+    expectedServices: options.expectedServices,
+    expectBrowser: options.expectBrowser,
+  });
   if (options.json) {
     console.log(JSON.stringify({ traces: traces.length, notFound, findings, byCheck: countByCheck(findings) }, null, 2));
   } else {
@@ -182,7 +206,9 @@ export async function main(argv: string[]): Promise<number> {
 
 if (require.main === module) {
   main(process.argv.slice(2)).then(
-    (code) => { process.exitCode = code; },
+    (code) => {
+      process.exitCode = code;
+    },
     (error: unknown) => {
       console.error(error);
       process.exitCode = 2;

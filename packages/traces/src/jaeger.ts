@@ -10,9 +10,20 @@ export const DEFAULT_JAEGER_QUERY_URL = 'http://127.0.0.1:16686';
 
 export type JaegerRefType = 'CHILD_OF' | 'FOLLOWS_FROM';
 export type JaegerValue = string | number | boolean;
-export interface JaegerKeyValue { key: string; type?: string; value: JaegerValue }
-export interface JaegerReference { refType: JaegerRefType; traceID: string; spanID: string }
-export interface JaegerLog { timestamp: number; fields: JaegerKeyValue[] }
+export interface JaegerKeyValue {
+  key: string;
+  type?: string;
+  value: JaegerValue;
+}
+export interface JaegerReference {
+  refType: JaegerRefType;
+  traceID: string;
+  spanID: string;
+}
+export interface JaegerLog {
+  timestamp: number;
+  fields: JaegerKeyValue[];
+}
 export interface JaegerSpan {
   traceID: string;
   spanID: string;
@@ -24,14 +35,27 @@ export interface JaegerSpan {
   logs?: JaegerLog[] | null;
   processID: string;
 }
-export interface JaegerProcess { serviceName: string; tags?: JaegerKeyValue[] | null }
-export interface JaegerTrace { traceID: string; spans: JaegerSpan[]; processes: Record<string, JaegerProcess> }
+export interface JaegerProcess {
+  serviceName: string;
+  tags?: JaegerKeyValue[] | null;
+}
+export interface JaegerTrace {
+  traceID: string;
+  spans: JaegerSpan[];
+  processes: Record<string, JaegerProcess>;
+}
 
-interface Envelope<T> { data: T | null; errors?: { code: number; msg: string }[] | null }
+interface Envelope<T> {
+  data: T | null;
+  errors?: { code: number; msg: string }[] | null;
+}
 
 /** Every failure to talk to Jaeger: the CLI turns these into exit code 2. */
 export class JaegerError extends Error {
-  constructor(message: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
     this.name = 'JaegerError';
   }
@@ -104,7 +128,9 @@ export class JaegerClient {
     const byId = new Map<string, JaegerTrace>();
     for (const service of services) {
       const found = await this.findTraces({ ...window, service });
-      onProgress(`${service}: ${found.length} traces${found.length === (window.limit ?? 100) ? ' (limit reached: older ones left out)' : ''}`);
+      onProgress(
+        `${service}: ${found.length} traces${found.length === (window.limit ?? 100) ? ' (limit reached: older ones left out)' : ''}`,
+      );
       for (const trace of found) if (!byId.has(trace.traceID)) byId.set(trace.traceID, trace);
     }
     return [...byId.values()];
@@ -122,7 +148,11 @@ export class JaegerClient {
   async waitForTrace(
     traceId: string,
     timeoutMs: number,
-    { settleMs = 6_000, isComplete = () => true, onError }: { settleMs?: number; isComplete?: (trace: JaegerTrace) => boolean; onError?: (err: Error) => void } = {},
+    {
+      settleMs = 6_000,
+      isComplete = () => true,
+      onError,
+    }: { settleMs?: number; isComplete?: (trace: JaegerTrace) => boolean; onError?: (err: Error) => void } = {},
   ): Promise<JaegerTrace | undefined> {
     let latest: JaegerTrace | undefined;
     let stableSince = Date.now();
@@ -147,10 +177,14 @@ export class JaegerClient {
     const url = `${this.baseUrl}${path}`;
     let response: Response;
     try {
-      response = await fetch(url, { signal: AbortSignal.timeout(this.timeoutMs), headers: { accept: 'application/json' } });
+      response = await fetch(url, {
+        signal: AbortSignal.timeout(this.timeoutMs),
+        headers: { accept: 'application/json' },
+      });
     } catch (error) {
       const err = error as Error & { cause?: { code?: string; message?: string } };
-      if (err.name === 'TimeoutError') throw new JaegerError(`Jaeger at ${this.baseUrl} did not answer within ${this.timeoutMs} ms (${path})`);
+      if (err.name === 'TimeoutError')
+        throw new JaegerError(`Jaeger at ${this.baseUrl} did not answer within ${this.timeoutMs} ms (${path})`);
       // undici hides the reason (ECONNREFUSED, ENOTFOUND, bad port) in `cause`.
       const code = err.cause?.code ?? err.cause?.message ?? err.message;
       throw new JaegerError(`Jaeger at ${this.baseUrl} is unreachable (${code})`);

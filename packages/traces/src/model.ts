@@ -10,8 +10,16 @@ export type SpanKind = 'server' | 'client' | 'producer' | 'consumer' | 'internal
 export type AttributeValue = JaegerValue;
 export type Attributes = Record<string, AttributeValue>;
 
-export interface SpanEvent { name: string; timeUs: number; attributes: Attributes }
-export interface SpanLink { traceId: string; spanId: string; refType: 'CHILD_OF' | 'FOLLOWS_FROM' }
+export interface SpanEvent {
+  name: string;
+  timeUs: number;
+  attributes: Attributes;
+}
+export interface SpanLink {
+  traceId: string;
+  spanId: string;
+  refType: 'CHILD_OF' | 'FOLLOWS_FROM';
+}
 
 export interface TraceSpan {
   traceId: string;
@@ -28,7 +36,10 @@ export interface TraceSpan {
   events: SpanEvent[];
 }
 
-export interface Trace { traceId: string; spans: TraceSpan[] }
+export interface Trace {
+  traceId: string;
+  spans: TraceSpan[];
+}
 
 const KINDS: readonly SpanKind[] = ['server', 'client', 'producer', 'consumer', 'internal'];
 
@@ -143,8 +154,7 @@ export function formatTree(trace: Trace): string {
     if (visited.has(span.spanId)) return;
     visited.add(span.spanId);
     const indent = '  '.repeat(level);
-    const marks = [isError(span) ? 'ERROR' : '', orphan ? `ORPHAN (parent ${span.parentSpanId} missing)` : '']
-      .filter(Boolean).join('  ');
+    const marks = [isError(span) ? 'ERROR' : '', orphan ? `ORPHAN (parent ${span.parentSpanId} missing)` : ''].filter(Boolean).join('  ');
     lines.push(`${indent}${span.service}  ${span.name}  [${span.kind}]  ${formatDuration(span.durationUs)}${marks ? `  ${marks}` : ''}`);
     for (const event of span.events) {
       const message = event.attributes['exception.message'] ?? event.attributes['message'];

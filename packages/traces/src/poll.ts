@@ -6,7 +6,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * with whether it was done. Spans reach Jaeger in batches from several services, so whoever reads
  * a trace back waits for a condition with a deadline, never for a fixed time.
  */
-export async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, { timeoutMs, intervalMs = 500 }: { timeoutMs: number; intervalMs?: number }): Promise<{ value: T; done: boolean }> {
+export async function pollUntil<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  { timeoutMs, intervalMs = 500 }: { timeoutMs: number; intervalMs?: number },
+): Promise<{ value: T; done: boolean }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();

@@ -39,11 +39,7 @@ const RPC: Requirement[] = [
 ];
 
 const REQUIREMENTS: Record<Category, Requirement[]> = {
-  'http-server': [
-    { anyOf: HTTP_METHOD },
-    { anyOf: HTTP_STATUS },
-    { anyOf: ['url.path', 'http.target', 'http.route'] },
-  ],
+  'http-server': [{ anyOf: HTTP_METHOD }, { anyOf: HTTP_STATUS }, { anyOf: ['url.path', 'http.target', 'http.route'] }],
   'http-client': [
     { anyOf: HTTP_METHOD },
     // A request that never got an answer (refused, timed out) has no status; it is an error instead.
@@ -57,12 +53,12 @@ const REQUIREMENTS: Record<Category, Requirement[]> = {
     { anyOf: ['messaging.destination.name', 'messaging.destination'] },
     // hoptrace keys every message by order id; the key is how a message is found from an order.
     // A poll span covers a whole batch, so it has no single key.
-    { anyOf: ['messaging.kafka.message.key', 'messaging.kafka.message_key'], unless: (s) => s.name.startsWith('poll ') },
+    {
+      anyOf: ['messaging.kafka.message.key', 'messaging.kafka.message_key'],
+      unless: (s) => s.name.startsWith('poll '),
+    },
   ],
-  database: [
-    { anyOf: ['db.system.name', 'db.system'] },
-    { anyOf: ['db.namespace', 'db.name'] },
-  ],
+  database: [{ anyOf: ['db.system.name', 'db.system'] }, { anyOf: ['db.namespace', 'db.name'] }],
 };
 
 const MESSAGING_NAME = /^(send|process|poll|publish|receive) /;
@@ -80,10 +76,12 @@ export function categorize(span: TraceSpan): Category | undefined {
   if (has(span, 'messaging.system') || MESSAGING_NAME.test(span.name)) return 'messaging';
   if (has(span, 'db.system') || has(span, 'db.system.name')) return 'database';
   // A span named like a gRPC call is held to the RPC conventions even when it lacks them all.
-  if ((has(span, 'rpc.system') || GRPC_NAME.test(span.name)) && (span.kind === 'server' || span.kind === 'client')) return `rpc-${span.kind}`;
+  if ((has(span, 'rpc.system') || GRPC_NAME.test(span.name)) && (span.kind === 'server' || span.kind === 'client'))
+    return `rpc-${span.kind}`;
   // hoptrace serves nothing else but HTTP, so every other server span is an HTTP server span.
   if (span.kind === 'server') return 'http-server';
-  const looksHttp = Object.keys(span.attributes).some((k) => k.startsWith('http.') || k.startsWith('url.')) || HTTP_VERB_NAME.test(span.name);
+  const looksHttp =
+    Object.keys(span.attributes).some((k) => k.startsWith('http.') || k.startsWith('url.')) || HTTP_VERB_NAME.test(span.name);
   if (span.kind === 'client' && looksHttp) return 'http-client';
   return undefined;
 }

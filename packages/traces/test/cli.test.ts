@@ -8,7 +8,16 @@ import { completeOrderSpans, jaegerTrace, OTHER_TRACE_ID, TRACE_ID } from './fix
 
 /** A fake Jaeger query service answering the way v2.13's does, errors included. */
 const CLEAN = jaegerTrace(TRACE_ID, completeOrderSpans());
-const ORPHANED = jaegerTrace(OTHER_TRACE_ID, [{ id: 'a', parent: 'gone', service: 'gateway', name: 'GET /health', kind: 'server', tags: { 'http.request.method': 'GET', 'http.response.status_code': 200, 'url.path': '/health' } }]);
+const ORPHANED = jaegerTrace(OTHER_TRACE_ID, [
+  {
+    id: 'a',
+    parent: 'gone',
+    service: 'gateway',
+    name: 'GET /health',
+    kind: 'server',
+    tags: { 'http.request.method': 'GET', 'http.response.status_code': 200, 'url.path': '/health' },
+  },
+]);
 const TRACES: Record<string, JaegerTrace> = { [TRACE_ID]: CLEAN, [OTHER_TRACE_ID]: ORPHANED };
 const requests: string[] = [];
 let server: Server;
@@ -28,7 +37,11 @@ before(async () => {
     }
     if (url.pathname === '/api/services') return send(200, { data: ['orders', 'gateway', 'jaeger'] });
     if (url.pathname === '/api/traces') {
-      if (url.searchParams.get('limit') === '0') return send(500, { data: null, errors: [{ code: 500, msg: 'search depth must be greater than 0 and less than max traces' }] });
+      if (url.searchParams.get('limit') === '0')
+        return send(500, {
+          data: null,
+          errors: [{ code: 500, msg: 'search depth must be greater than 0 and less than max traces' }],
+        });
       if (url.searchParams.has('tags')) return send(200, { data: [] });
       return send(200, { data: url.searchParams.get('service') === 'gateway' ? [CLEAN, ORPHANED] : [CLEAN] });
     }
@@ -63,11 +76,17 @@ test('a window search asks every service but Jaeger itself and returns each trac
   requests.length = 0;
   const found = await new JaegerClient({ baseUrl }).findTracesInWindow({ startUs: 1, endUs: 2, limit: 10 });
   assert.deepEqual(found.map((t) => t.traceID).sort(), [OTHER_TRACE_ID, TRACE_ID].sort());
-  assert.deepEqual(requests.filter((r) => r.startsWith('/api/traces?')).map((r) => new URLSearchParams(r.split('?')[1]).get('service')), ['orders', 'gateway']);
+  assert.deepEqual(
+    requests.filter((r) => r.startsWith('/api/traces?')).map((r) => new URLSearchParams(r.split('?')[1]).get('service')),
+    ['orders', 'gateway'],
+  );
 });
 
 test("Jaeger's error message is passed on", async () => {
-  await assert.rejects(new JaegerClient({ baseUrl }).findTraces({ service: 'orders', startUs: 1, endUs: 2, limit: 0 }), /answered 500 .*search depth must be greater than 0/);
+  await assert.rejects(
+    new JaegerClient({ baseUrl }).findTraces({ service: 'orders', startUs: 1, endUs: 2, limit: 0 }),
+    /answered 500 .*search depth must be greater than 0/,
+  );
 });
 
 test('a Jaeger nobody listens on is reported as unreachable', async () => {
@@ -75,8 +94,10 @@ test('a Jaeger nobody listens on is reported as unreachable', async () => {
   await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
   await new Promise((resolve) => closed.close(resolve));
-  await assert.rejects(new JaegerClient({ baseUrl: url }).services(), (error: unknown) =>
-    error instanceof JaegerError && error.message === `Jaeger at ${url} is unreachable (ECONNREFUSED)`);
+  await assert.rejects(
+    new JaegerClient({ baseUrl: url }).services(),
+    (error: unknown) => error instanceof JaegerError && error.message === `Jaeger at ${url} is unreachable (ECONNREFUSED)`,
+  );
 });
 
 test('the CLI exits 0 for a clean trace, 1 for findings, 2 for a missing trace or bad usage', async () => {

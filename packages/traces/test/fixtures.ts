@@ -28,10 +28,18 @@ export function jaegerTrace(traceId: string, specs: SpanSpec[]): JaegerTrace {
       references: spec.references ?? (spec.parent ? [{ refType: 'CHILD_OF' as const, traceID: traceId, spanID: spec.parent }] : []),
       startTime: 1_795_698_000_000_000 + i * 1_000,
       duration: 500,
-      tags: Object.entries({ 'span.kind': spec.kind ?? 'internal', ...spec.tags }).map(([key, value]) => ({ key, type: typeof value === 'string' ? 'string' : 'int64', value })),
+      tags: Object.entries({ 'span.kind': spec.kind ?? 'internal', ...spec.tags }).map(([key, value]) => ({
+        key,
+        type: typeof value === 'string' ? 'string' : 'int64',
+        value,
+      })),
       logs: (spec.events ?? []).map((e, j) => ({
         timestamp: 1_795_698_000_000_000 + i * 1_000 + j,
-        fields: Object.entries({ event: e.name, ...e.attributes }).map(([key, value]) => ({ key, type: 'string', value })),
+        fields: Object.entries({ event: e.name, ...e.attributes }).map(([key, value]) => ({
+          key,
+          type: 'string',
+          value,
+        })),
       })),
       processID: processId(spec.service),
     })),
@@ -41,33 +49,83 @@ export function jaegerTrace(traceId: string, specs: SpanSpec[]): JaegerTrace {
 export const ORDER_ID = '5250e8b9-c989-49e3-bdfe-b00a44ce28ad';
 
 export const httpServer = (id: string, parent: string | undefined, service: string, method: string, route: string): SpanSpec => ({
-  id, parent, service, name: `${method} ${route}`, kind: 'server',
+  id,
+  parent,
+  service,
+  name: `${method} ${route}`,
+  kind: 'server',
   tags: { 'http.request.method': method, 'http.response.status_code': 201, 'http.route': route, 'url.path': route },
 });
 
 export const httpClient = (id: string, parent: string, service: string, method: string, url: string): SpanSpec => ({
-  id, parent, service, name: method, kind: 'client',
-  tags: { 'http.request.method': method, 'http.response.status_code': 201, 'server.address': '127.0.0.1', 'url.full': url },
+  id,
+  parent,
+  service,
+  name: method,
+  kind: 'client',
+  tags: {
+    'http.request.method': method,
+    'http.response.status_code': 201,
+    'server.address': '127.0.0.1',
+    'url.full': url,
+  },
 });
 
 /** A gRPC span as instrumentation-grpc 0.300 makes it (status 0: answered). */
-export const grpcSpan = (id: string, parent: string | undefined, service: string, kind: 'client' | 'server', method: string, status = 0): SpanSpec => ({
-  id, parent, service, name: `grpc.hoptrace.payments.v1.Payments/${method}`, kind,
-  tags: { 'rpc.system': 'grpc', 'rpc.service': 'hoptrace.payments.v1.Payments', 'rpc.method': method, 'rpc.grpc.status_code': status },
+export const grpcSpan = (
+  id: string,
+  parent: string | undefined,
+  service: string,
+  kind: 'client' | 'server',
+  method: string,
+  status = 0,
+): SpanSpec => ({
+  id,
+  parent,
+  service,
+  name: `grpc.hoptrace.payments.v1.Payments/${method}`,
+  kind,
+  tags: {
+    'rpc.system': 'grpc',
+    'rpc.service': 'hoptrace.payments.v1.Payments',
+    'rpc.method': method,
+    'rpc.grpc.status_code': status,
+  },
 });
 
-export const withTags = (spec: SpanSpec, tags: Record<string, JaegerValue>): SpanSpec => ({ ...spec, tags: { ...spec.tags, ...tags } });
+export const withTags = (spec: SpanSpec, tags: Record<string, JaegerValue>): SpanSpec => ({
+  ...spec,
+  tags: { ...spec.tags, ...tags },
+});
 
 export const dbQuery = (id: string, parent: string, service: string): SpanSpec => ({
-  id, parent, service, name: `pg.query:INSERT ${service}`, kind: 'client',
+  id,
+  parent,
+  service,
+  name: `pg.query:INSERT ${service}`,
+  kind: 'client',
   tags: { 'db.system.name': 'postgresql', 'db.namespace': service, 'db.query.text': 'INSERT INTO t (a) VALUES ($1)' },
 });
 
-export const kafka = (id: string, parent: string | undefined, service: string, op: 'send' | 'process', topic: string, orderId = ORDER_ID): SpanSpec => ({
-  id, parent, service, name: `${op} ${topic}`, kind: op === 'send' ? 'producer' : 'consumer',
+export const kafka = (
+  id: string,
+  parent: string | undefined,
+  service: string,
+  op: 'send' | 'process',
+  topic: string,
+  orderId = ORDER_ID,
+): SpanSpec => ({
+  id,
+  parent,
+  service,
+  name: `${op} ${topic}`,
+  kind: op === 'send' ? 'producer' : 'consumer',
   tags: {
-    'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.kafka.message.key': orderId,
-    'messaging.operation.type': op, ...(op === 'process' ? { 'order.id': orderId } : {}),
+    'messaging.system': 'kafka',
+    'messaging.destination.name': topic,
+    'messaging.kafka.message.key': orderId,
+    'messaging.operation.type': op,
+    ...(op === 'process' ? { 'order.id': orderId } : {}),
   },
 });
 
@@ -77,7 +135,13 @@ export function completeOrderSpans(orderId = ORDER_ID): SpanSpec[] {
     httpServer('a1', undefined, 'gateway', 'POST', '/api/orders'),
     httpClient('a2', 'a1', 'gateway', 'POST', 'http://127.0.0.1:8081/orders'),
     httpServer('b1', 'a2', 'orders', 'POST', '/orders'),
-    { id: 'b2', parent: 'b1', service: 'orders', name: 'router - /orders', tags: { 'order.id': orderId, 'user.hash': 'b5fc85e55755f9e0' } },
+    {
+      id: 'b2',
+      parent: 'b1',
+      service: 'orders',
+      name: 'router - /orders',
+      tags: { 'order.id': orderId, 'user.hash': 'b5fc85e55755f9e0' },
+    },
     dbQuery('b3', 'b2', 'orders'),
     httpClient('b4', 'b2', 'orders', 'POST', 'http://127.0.0.1:8082/reservations'),
     httpServer('c1', 'b4', 'inventory', 'POST', '/reservations'),

@@ -45,10 +45,22 @@ test('the clean order trace holds no personal data', () => {
 test('an email in an attribute and a card number in an exception event are both reported, without their values', () => {
   const trace = traceOf([
     { id: 'a', service: 'orders', name: 'router - /orders', tags: { 'order.customer': 'ada@example.com' } },
-    { id: 'b', parent: 'a', service: 'payments', name: 'router - /charges', events: [{ name: 'exception', attributes: { 'exception.message': 'card 4242 4242 4242 4242 declined' } }] },
+    {
+      id: 'b',
+      parent: 'a',
+      service: 'payments',
+      name: 'router - /charges',
+      events: [{ name: 'exception', attributes: { 'exception.message': 'card 4242 4242 4242 4242 declined' } }],
+    },
   ]);
   const findings = checkPersonalData(trace);
-  assert.deepEqual(findings.map((f) => [f.check, f.spanId, f.service]), [['personal-data', 'a', 'orders'], ['personal-data', 'b', 'payments']]);
+  assert.deepEqual(
+    findings.map((f) => [f.check, f.spanId, f.service]),
+    [
+      ['personal-data', 'a', 'orders'],
+      ['personal-data', 'b', 'payments'],
+    ],
+  );
   assert.equal(findings[0]?.message, 'span "router - /orders" attribute order.customer holds an email address');
   assert.equal(findings[1]?.message, 'span "router - /charges" event "exception" attribute exception.message holds a card number');
   assert.doesNotMatch(JSON.stringify(findings), /ada@example|4242/);

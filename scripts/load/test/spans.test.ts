@@ -4,8 +4,27 @@ import type { Trace, TraceSpan } from '@hoptrace/traces';
 import { compareSpans, hopGaps, statementCount, transportSpans } from '../spans';
 
 let id = 0;
-const span = (service: string, name: string, kind: TraceSpan['kind'], startMs: number, durationMs: number, parent?: TraceSpan, attributes: TraceSpan['attributes'] = {}): TraceSpan =>
-  ({ traceId: 't', spanId: String(++id), parentSpanId: parent?.spanId, links: [], service, name, kind, startUs: startMs * 1000, durationUs: durationMs * 1000, attributes, events: [] });
+const span = (
+  service: string,
+  name: string,
+  kind: TraceSpan['kind'],
+  startMs: number,
+  durationMs: number,
+  parent?: TraceSpan,
+  attributes: TraceSpan['attributes'] = {},
+): TraceSpan => ({
+  traceId: 't',
+  spanId: String(++id),
+  parentSpanId: parent?.spanId,
+  links: [],
+  service,
+  name,
+  kind,
+  startUs: startMs * 1000,
+  durationUs: durationMs * 1000,
+  attributes,
+  events: [],
+});
 
 function order(): Trace {
   const server = span('orders', 'POST /orders', 'server', 0, 20);

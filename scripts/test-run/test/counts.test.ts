@@ -13,16 +13,21 @@ function countsOf(source: string): { passed: number; failed: number } {
   const dir = mkdtempSync(join(tmpdir(), 'counts-'));
   writeFileSync(join(dir, 'sample.test.mjs'), source);
   const out = join(dir, 'counts.json');
-  spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-reporter=${reporter}`, `--test-reporter-destination=${out}`, join(dir, 'sample.test.mjs')], {
-    cwd: resolve(__dirname, '..', '..', '..'),
-    // Without the variable by which the runner knows it runs inside a test (it would skip the files).
-    env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_TEST_CONTEXT')),
-  });
+  spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--test', `--test-reporter=${reporter}`, `--test-reporter-destination=${out}`, join(dir, 'sample.test.mjs')],
+    {
+      cwd: resolve(__dirname, '..', '..', '..'),
+      // Without the variable by which the runner knows it runs inside a test (it would skip the files).
+      env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_TEST_CONTEXT')),
+    },
+  );
   return JSON.parse(readFileSync(out, 'utf8'));
 }
 
-test('the node reporter counts passed and failed tests from the runner\'s events: subtests yes, suites, skips and todos no', () => {
-  assert.deepEqual(countsOf(`
+test("the node reporter counts passed and failed tests from the runner's events: subtests yes, suites, skips and todos no", () => {
+  assert.deepEqual(
+    countsOf(`
     import { test, describe } from 'node:test';
     test('passes', () => {});
     test('fails', () => { throw new Error('no'); });
@@ -30,7 +35,9 @@ test('the node reporter counts passed and failed tests from the runner\'s events
     test('todo', { todo: true }, () => { throw new Error('later'); });
     describe('a suite', () => { test('inner passes', () => {}); test('inner fails', () => { throw new Error('no'); }); });
     test('outer', async (t) => { await t.test('sub passes', () => {}); });
-  `), { passed: 4, failed: 2 });
+  `),
+    { passed: 4, failed: 2 },
+  );
 });
 
 test('a file that cannot even load is a failure', () => {
@@ -40,5 +47,8 @@ test('a file that cannot even load is a failure', () => {
 test('Playwright counts: expected passed; unexpected, flaky and skipped (did not run) failed; a run-level error fails', () => {
   assert.deepEqual(playwrightCounts({ stats: { expected: 30, unexpected: 1, flaky: 1, skipped: 2 } }), { passed: 30, failed: 4 });
   assert.deepEqual(playwrightCounts({ stats: { expected: 5, unexpected: 0, flaky: 0, skipped: 0 } }), { passed: 5, failed: 0 });
-  assert.deepEqual(playwrightCounts({ stats: { expected: 0, unexpected: 0, flaky: 0, skipped: 0 }, errors: [{ message: 'config' }] }), { passed: 0, failed: 1 });
+  assert.deepEqual(playwrightCounts({ stats: { expected: 0, unexpected: 0, flaky: 0, skipped: 0 }, errors: [{ message: 'config' }] }), {
+    passed: 0,
+    failed: 1,
+  });
 });

@@ -11,9 +11,21 @@ export const MIGRATIONS = [
      shipped_at timestamptz NOT NULL DEFAULT now())`,
 ];
 
-type Row = { order_id: string; placed_event_id: string; tracking_number: string; shipped_event_id: string; email: string; shipped_at: Date };
+type Row = {
+  order_id: string;
+  placed_event_id: string;
+  tracking_number: string;
+  shipped_event_id: string;
+  email: string;
+  shipped_at: Date;
+};
 const toShipment = (r: Row): Shipment => ({
-  orderId: r.order_id, placedEventId: r.placed_event_id, trackingNumber: r.tracking_number, shippedEventId: r.shipped_event_id, email: r.email, shippedAt: r.shipped_at,
+  orderId: r.order_id,
+  placedEventId: r.placed_event_id,
+  trackingNumber: r.tracking_number,
+  shippedEventId: r.shipped_event_id,
+  email: r.email,
+  shippedAt: r.shipped_at,
 });
 
 /** All SQL of the fulfillment service. */
@@ -28,7 +40,9 @@ export class FulfillmentStore {
   async recordShipment(s: Omit<Shipment, 'shippedAt'>): Promise<Shipment> {
     const { rows } = await this.pool.query<Row>(
       `INSERT INTO shipments (order_id, placed_event_id, tracking_number, shipped_event_id, email) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT DO NOTHING RETURNING *`, [s.orderId, s.placedEventId, s.trackingNumber, s.shippedEventId, s.email]);
+       ON CONFLICT DO NOTHING RETURNING *`,
+      [s.orderId, s.placedEventId, s.trackingNumber, s.shippedEventId, s.email],
+    );
     if (rows[0]) return toShipment(rows[0]);
     const existing = await this.findShipment(s.orderId);
     if (!existing) throw new Error(`shipment for order ${s.orderId} conflicted but cannot be read`);

@@ -26,7 +26,9 @@ function fakes() {
   let failSends = 0;
   const deps: ShipOrderDeps = {
     store: {
-      async findShipment(orderId) { return shipments.get(orderId); },
+      async findShipment(orderId) {
+        return shipments.get(orderId);
+      },
       async recordShipment(s) {
         const existing = shipments.get(s.orderId);
         if (existing) return existing;
@@ -35,17 +37,32 @@ function fakes() {
         return row;
       },
     },
-    inventory: { async commit(reservationId) { commits.push(reservationId); } },
+    inventory: {
+      async commit(reservationId) {
+        commits.push(reservationId);
+      },
+    },
     sender: {
       async send(record): Promise<RecordMetadata[]> {
-        if (failSends > 0) { failSends--; throw new Error('KafkaJSConnectionError: broker down'); }
+        if (failSends > 0) {
+          failSends--;
+          throw new Error('KafkaJSConnectionError: broker down');
+        }
         sent.push(record);
         return [];
       },
     },
     newId: randomUUID,
   };
-  return { deps, shipments, commits, sent, failNextSend: () => { failSends = 1; } };
+  return {
+    deps,
+    shipments,
+    commits,
+    sent,
+    failNextSend: () => {
+      failSends = 1;
+    },
+  };
 }
 
 const shippedOf = (record: ProducerRecord) => OrderShipped.parse(JSON.parse(String(record.messages[0]!.value)));

@@ -75,7 +75,9 @@ export function buildApp(deps: GatewayDeps): Koa {
       serveStorefront(deps.storefrontDir),
     ],
     routes: (router) => {
-      router.get('/api/config', (ctx) => { ctx.body = { jaegerUiUrl: deps.jaegerUiUrl }; });
+      router.get('/api/config', (ctx) => {
+        ctx.body = { jaegerUiUrl: deps.jaegerUiUrl };
+      });
       router.get('/api/admin/faults', (ctx) => {
         requireAdmin(ctx, deps.adminToken);
         ctx.body = { rules: deps.faultRules.list() };
@@ -88,12 +90,16 @@ export function buildApp(deps: GatewayDeps): Koa {
         requireAdmin(ctx, deps.adminToken);
         ctx.body = { rules: deps.faultRules.replace([]) };
       });
-      router.get('/api/products', async (ctx) => { ctx.body = await deps.inventory.listProducts(); });
+      router.get('/api/products', async (ctx) => {
+        ctx.body = await deps.inventory.listProducts();
+      });
       // Validated here too, so bad input is answered at the edge without touching the services.
       router.post('/api/orders', async (ctx) => {
         relay(ctx, await deps.orders.place(parseInput(CreateOrderRequest, ctx.request.body)));
       });
-      router.get('/api/orders/:id', async (ctx) => { relay(ctx, await deps.orders.get(ctx.params.id!)); });
+      router.get('/api/orders/:id', async (ctx) => {
+        relay(ctx, await deps.orders.get(ctx.params.id!));
+      });
       router.get('/api/orders/:id/trace', async (ctx) => {
         const order = await deps.orders.get(ctx.params.id!);
         if (order.status !== 200) return relay(ctx, order);

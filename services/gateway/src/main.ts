@@ -14,7 +14,8 @@ void runService(SERVICE, async () => {
   const config = readConfig();
   const logger = createLogger(SERVICE.name, config.LOG_LEVEL);
   const identity = tlsIdentity(config);
-  if (identity && config.HTTPS_PORT === undefined) throw new ConfigError('invalid configuration:\n  set HTTPS_PORT: secure mode serves the gateway over HTTPS on it');
+  if (identity && config.HTTPS_PORT === undefined)
+    throw new ConfigError('invalid configuration:\n  set HTTPS_PORT: secure mode serves the gateway over HTTPS on it');
   const inventory = new InventoryClient(config.INVENTORY_URL, config.HTTP_TIMEOUT_MS);
   const faultRules = new FaultRules();
   faultRules.observe();
@@ -37,8 +38,9 @@ void runService(SERVICE, async () => {
     readiness: [{ name: 'inventory', required: true, check: () => inventory.listProducts() }],
   });
   const details = { w3cHarness: config.HOPTRACE_W3C_HARNESS };
-  const http = identity && config.HTTPS_PORT !== undefined
-    ? { app, port: config.HTTPS_PORT, tls: { identity, clients: 'any' as const }, redirectFrom: config.PORT, details }
-    : { app, port: config.PORT, details };
+  const http =
+    identity && config.HTTPS_PORT !== undefined
+      ? { app, port: config.HTTPS_PORT, tls: { identity, clients: 'any' as const }, redirectFrom: config.PORT, details }
+      : { app, port: config.PORT, details };
   return { logger, http };
 }).then((code) => process.exit(code));

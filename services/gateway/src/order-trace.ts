@@ -29,8 +29,11 @@ export function toTraceView(trace: Trace): OrderTrace {
 
 /** Reads one trace from Jaeger's HTTP query API; the read itself is not traced. */
 export async function fetchTrace(jaeger: JaegerClient, traceId: string): Promise<Trace> {
-  const raw = await context.with(suppressTracing(context.active()), () => jaeger.getTrace(traceId))
-    .catch((err: Error) => { throw new DependencyUnavailable('jaeger', err.message); });
+  const raw = await context
+    .with(suppressTracing(context.active()), () => jaeger.getTrace(traceId))
+    .catch((err: Error) => {
+      throw new DependencyUnavailable('jaeger', err.message);
+    });
   if (!raw || raw.spans.length === 0) throw new NotFound(`trace ${traceId}`);
   return fromJaeger(raw);
 }

@@ -34,12 +34,21 @@ const BURST_WINDOW_S = 10;
  * steady rate. Over it: 429 with the JSON error shape and Retry-After. `exempt` requests (the
  * admin token) are never counted.
  */
-export function rateLimit(name: string, limit: RateLimit | undefined, applies: (ctx: Context) => boolean, exempt: (ctx: Context) => boolean) {
+export function rateLimit(
+  name: string,
+  limit: RateLimit | undefined,
+  applies: (ctx: Context) => boolean,
+  exempt: (ctx: Context) => boolean,
+) {
   if (!limit) return (_ctx: Context, next: Next) => next();
   const steady = new RateLimiterMemory({ keyPrefix: `${name}-steady`, points: limit.perSecond, duration: 1 });
-  const limiter = limit.burst > limit.perSecond
-    ? new BurstyRateLimiter(steady, new RateLimiterMemory({ keyPrefix: `${name}-burst`, points: limit.burst - limit.perSecond, duration: BURST_WINDOW_S }))
-    : steady;
+  const limiter =
+    limit.burst > limit.perSecond
+      ? new BurstyRateLimiter(
+          steady,
+          new RateLimiterMemory({ keyPrefix: `${name}-burst`, points: limit.burst - limit.perSecond, duration: BURST_WINDOW_S }),
+        )
+      : steady;
   return async (ctx: Context, next: Next) => {
     if (!applies(ctx) || exempt(ctx)) return next();
     try {
@@ -48,8 +57,12 @@ export function rateLimit(name: string, limit: RateLimit | undefined, applies: (
       if (!(err instanceof RateLimiterRes)) throw err;
       const seconds = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
       ctx.set('retry-after', String(seconds));
-      throw new AppError(429, 'rate_limited', `more than ${limit.perSecond} requests per second from this address (burst ${limit.burst}); retry after ${seconds} s`,
-        { [name]: `at most ${formatRateLimit(limit)} per client address` });
+      throw new AppError(
+        429,
+        'rate_limited',
+        `more than ${limit.perSecond} requests per second from this address (burst ${limit.burst}); retry after ${seconds} s`,
+        { [name]: `at most ${formatRateLimit(limit)} per client address` },
+      );
     }
     return next();
   };

@@ -25,8 +25,14 @@ export function serveStorefront(dir: string) {
     },
   };
   return async (ctx: Context, next: Next) => {
-    if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || ctx.path.startsWith('/api/') || ctx.path === '/api' || ctx.path.startsWith('/otlp/')
-      || PROBES.includes(ctx.path)) return next();
+    if (
+      (ctx.method !== 'GET' && ctx.method !== 'HEAD') ||
+      ctx.path.startsWith('/api/') ||
+      ctx.path === '/api' ||
+      ctx.path.startsWith('/otlp/') ||
+      PROBES.includes(ctx.path)
+    )
+      return next();
     const served = await send(ctx, ctx.path, options).catch((err: unknown) => {
       if (isClientError(err)) return undefined;
       throw err;

@@ -26,7 +26,8 @@ export function checkBrowserExport(body: unknown): OtlpExport {
   }
   const fields: Record<string, string> = {};
   resourceSpans.forEach((rs, i) => {
-    if (serviceOf(rs?.resource) !== STOREFRONT_SERVICE_NAME) fields[`resourceSpans.${i}.resource`] = `service.name must be "${STOREFRONT_SERVICE_NAME}"`;
+    if (serviceOf(rs?.resource) !== STOREFRONT_SERVICE_NAME)
+      fields[`resourceSpans.${i}.resource`] = `service.name must be "${STOREFRONT_SERVICE_NAME}"`;
   });
   if (Object.keys(fields).length) throw new ValidationFailed(fields, `only spans of the ${STOREFRONT_SERVICE_NAME} are relayed`);
   return body as OtlpExport;
@@ -47,16 +48,25 @@ export function relayBrowserSpans(collectorUrl: string) {
       throw new AppError(405, 'method_not_allowed', 'POST OTLP trace data here');
     }
     if (ctx.request.type !== 'application/json') {
-      throw new AppError(415, 'unsupported_media_type', 'send OTLP/JSON (application/json): only that can be checked here', { body: 'OTLP/JSON traces' });
+      throw new AppError(415, 'unsupported_media_type', 'send OTLP/JSON (application/json): only that can be checked here', {
+        body: 'OTLP/JSON traces',
+      });
     }
     const parsed = await readJson(ctx, OTLP_LIMIT, 'the OTLP export');
     const body = JSON.stringify(checkBrowserExport(parsed));
-    const res = await context.with(suppressTracing(context.active()), () =>
-      fetch(collectorUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(5000) }))
-      .catch((err: Error) => { throw new DependencyUnavailable('collector', err.name === 'TimeoutError' ? 'no answer within 5000 ms' : err.message); });
+    const res = await context
+      .with(suppressTracing(context.active()), () =>
+        fetch(collectorUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(5000) }),
+      )
+      .catch((err: Error) => {
+        throw new DependencyUnavailable('collector', err.name === 'TimeoutError' ? 'no answer within 5000 ms' : err.message);
+      });
     const answer = Buffer.from(await res.arrayBuffer());
     // The collector's own 4xx (a span it cannot read) is the client's problem, in our error shape.
-    if (res.status >= 400 && res.status < 500) throw new BadRequest('invalid_spans', `the collector refused the export (${res.status})`, { body: answer.toString('utf8').slice(0, 200) });
+    if (res.status >= 400 && res.status < 500)
+      throw new BadRequest('invalid_spans', `the collector refused the export (${res.status})`, {
+        body: answer.toString('utf8').slice(0, 200),
+      });
     if (res.status >= 500) throw new DependencyUnavailable('collector', `answered ${res.status}`);
     ctx.status = res.status;
     ctx.type = res.headers.get('content-type') ?? 'application/json';

@@ -29,7 +29,12 @@ export function isLoopbackUrl(text: string): boolean {
 export function serveW3cHarness(router: Routes, timeoutMs = 5000): void {
   router.post(W3C_HARNESS_PATH, async (ctx) => {
     const calls = parseInput(W3cTestRequest, ctx.request.body);
-    const bad = Object.fromEntries(calls.map((c, i) => [`${i}.url`, c.url] as const).filter(([, url]) => !isLoopbackUrl(url)).map(([field]) => [field, 'a loopback http(s) URL']));
+    const bad = Object.fromEntries(
+      calls
+        .map((c, i) => [`${i}.url`, c.url] as const)
+        .filter(([, url]) => !isLoopbackUrl(url))
+        .map(([field]) => [field, 'a loopback http(s) URL']),
+    );
     if (Object.keys(bad).length) throw new BadRequest('url_not_allowed', 'the harness calls loopback URLs only', bad);
     const results: { url: string; status?: number; error?: string }[] = [];
     for (const call of calls) {

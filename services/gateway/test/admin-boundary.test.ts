@@ -29,12 +29,16 @@ test('isAdmin holds only for "Bearer <token>" exactly', () => {
 const app = buildApp(gatewayDeps({ w3cHarness: true }));
 let base: string;
 let close: () => Promise<void>;
-before(async () => { ({ base, close } = await serve(app.callback())); });
+before(async () => {
+  ({ base, close } = await serve(app.callback()));
+});
 after(() => close());
 
 const concrete = (path: string) => path.replace(/:[a-zA-Z]+/g, ORDER_ID);
 const isAdminRoute = (path: string) => path.startsWith('/api/admin/');
-const ROUTES = servedRoutes(app).flatMap((r) => r.methods.filter((m) => m !== 'HEAD').map((method) => ({ method, path: concrete(r.path), pattern: r.path })));
+const ROUTES = servedRoutes(app).flatMap((r) =>
+  r.methods.filter((m) => m !== 'HEAD').map((method) => ({ method, path: concrete(r.path), pattern: r.path })),
+);
 
 async function call(method: string, path: string, authorization?: string) {
   const res = await fetch(base + path, {
@@ -43,11 +47,16 @@ async function call(method: string, path: string, authorization?: string) {
     body: ['POST', 'PUT', 'PATCH'].includes(method) ? JSON.stringify({ rules: [] }) : undefined,
   });
   const text = await res.text();
-  return { status: res.status, challenge: res.headers.get('www-authenticate'), body: text ? JSON.parse(text) as unknown : undefined };
+  return { status: res.status, challenge: res.headers.get('www-authenticate'), body: text ? (JSON.parse(text) as unknown) : undefined };
 }
 
 test('the walk reaches every route of the gateway, the admin API among them', () => {
-  assert.deepEqual(ROUTES.filter((r) => isAdminRoute(r.path)).map((r) => r.method).sort(), ['DELETE', 'GET', 'PUT']);
+  assert.deepEqual(
+    ROUTES.filter((r) => isAdminRoute(r.path))
+      .map((r) => r.method)
+      .sort(),
+    ['DELETE', 'GET', 'PUT'],
+  );
   assert.ok(ROUTES.length >= 10, ROUTES.map((r) => `${r.method} ${r.pattern}`).join(', '));
 });
 

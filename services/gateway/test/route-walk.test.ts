@@ -21,12 +21,28 @@ function seen(call: string) {
 
 const rules = new FaultRules();
 const deps: GatewayDeps = gatewayDeps({
-  inventory: { listProducts: async () => { seen('inventory.listProducts'); return []; } } as never,
-  orders: {
-    place: async () => { seen('orders.place'); return { status: 201, body: { id: ORDER_ID, status: 'paid', traceId: 'x' } }; },
-    get: async () => { seen('orders.get'); return { status: 404, body: { error: { code: 'not_found', message: 'no such order' } } }; },
+  inventory: {
+    listProducts: async () => {
+      seen('inventory.listProducts');
+      return [];
+    },
   } as never,
-  notifications: { forOrder: async () => { seen('notifications.forOrder'); return { status: 200, body: [] }; } } as never,
+  orders: {
+    place: async () => {
+      seen('orders.place');
+      return { status: 201, body: { id: ORDER_ID, status: 'paid', traceId: 'x' } };
+    },
+    get: async () => {
+      seen('orders.get');
+      return { status: 404, body: { error: { code: 'not_found', message: 'no such order' } } };
+    },
+  } as never,
+  notifications: {
+    forOrder: async () => {
+      seen('notifications.forOrder');
+      return { status: 200, body: [] };
+    },
+  } as never,
   faults: admission,
   faultRules: rules,
 });
@@ -34,16 +50,31 @@ const app = buildApp(deps);
 
 let base: string;
 let close: () => Promise<void>;
-before(async () => { ({ base, close } = await serve(traced(app.callback()))); });
+before(async () => {
+  ({ base, close } = await serve(traced(app.callback())));
+});
 after(() => close());
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 const concrete = (path: string) => path.replace(/:[a-zA-Z]+/g, ORDER_ID);
 /** Every route the router serves, plus what is served around it: the storefront, the span relay, unknown paths. */
-const PATHS = [...new Set([
-  ...servedRoutes(app).map((r) => concrete(r.path)),
-  '/', '/chaos', `/orders/${ORDER_ID}`, '/assets/app.js', '/otlp/v1/traces', '/otlp/v1/metrics', '/nope', '/api', '/api/nope', '/api/admin/nope', '/healthz', '/readyz',
-])];
+const PATHS = [
+  ...new Set([
+    ...servedRoutes(app).map((r) => concrete(r.path)),
+    '/',
+    '/chaos',
+    `/orders/${ORDER_ID}`,
+    '/assets/app.js',
+    '/otlp/v1/traces',
+    '/otlp/v1/metrics',
+    '/nope',
+    '/api',
+    '/api/nope',
+    '/api/admin/nope',
+    '/healthz',
+    '/readyz',
+  ]),
+];
 const KINDS = FAULT_KINDS.map((k) => (k === 'latency' ? 'latency:5000' : k));
 const everyService = (kind: string) => SERVICE_NAMES.map((s) => `hoptrace.fault.${s}=${kind}`).join(',');
 
@@ -53,7 +84,13 @@ async function send(method: string, path: string, headers: Record<string, string
   const res = await fetch(base + path, {
     method,
     headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`, 'content-type': 'application/json', ...headers },
-    body: ['POST', 'PUT', 'PATCH'].includes(method) ? JSON.stringify({ email: 'ada@example.com', items: [{ sku: 'MUG-01', quantity: 1 }], payment: { cardNumber: '4242424242424242', expiry: '12/30', cvc: '123' } }) : undefined,
+    body: ['POST', 'PUT', 'PATCH'].includes(method)
+      ? JSON.stringify({
+          email: 'ada@example.com',
+          items: [{ sku: 'MUG-01', quantity: 1 }],
+          payment: { cardNumber: '4242424242424242', expiry: '12/30', cvc: '123' },
+        })
+      : undefined,
     signal: AbortSignal.timeout(3000),
   });
   await res.arrayBuffer();
@@ -61,11 +98,17 @@ async function send(method: string, path: string, headers: Record<string, string
 }
 
 test('the walk covers the public API, the admin API and the routes read from the router', () => {
-  for (const p of ['/api/orders', '/api/admin/faults', '/api/products', `/api/orders/${ORDER_ID}/trace`, '/__w3c/test']) assert.ok(PATHS.includes(p), p);
-  assert.ok(servedRoutes(app).length >= 10, `router routes: ${servedRoutes(app).map((r) => r.path).join(' ')}`);
+  for (const p of ['/api/orders', '/api/admin/faults', '/api/products', `/api/orders/${ORDER_ID}/trace`, '/__w3c/test'])
+    assert.ok(PATHS.includes(p), p);
+  assert.ok(
+    servedRoutes(app).length >= 10,
+    `router routes: ${servedRoutes(app)
+      .map((r) => r.path)
+      .join(' ')}`,
+  );
 });
 
-test('no fault kind in a stranger\'s baggage takes effect on any path with any method, nor travels on', async () => {
+test("no fault kind in a stranger's baggage takes effect on any path with any method, nor travels on", async () => {
   let requests = 0;
   for (const kind of KINDS) {
     for (const path of PATHS) {
@@ -89,13 +132,22 @@ test('with the admin token the same entries are admitted, signed for the trace, 
   downstream.length = 0;
   const res = await send('GET', '/api/admin/faults', { baggage: 'hoptrace.fault.gateway=error', authorization: `Bearer ${TOKEN}` });
   assert.equal(res.status, 500);
-  assert.deepEqual(injectedFaults(res.traceId).map((f) => f.split(': ')[1]), ['error']);
-  const ok = await send('GET', '/api/products', { baggage: 'hoptrace.fault.inventory=latency:5,tenant=acme', authorization: `Bearer ${TOKEN}` });
+  assert.deepEqual(
+    injectedFaults(res.traceId).map((f) => f.split(': ')[1]),
+    ['error'],
+  );
+  const ok = await send('GET', '/api/products', {
+    baggage: 'hoptrace.fault.inventory=latency:5,tenant=acme',
+    authorization: `Bearer ${TOKEN}`,
+  });
   assert.equal(ok.status, 200);
   const call = downstream.find((c) => c.call === 'inventory.listProducts')!;
   assert.equal(call.traceId, ok.traceId);
   assert.ok(call.signed, 'the signature holds downstream');
-  assert.deepEqual(call.faults.filter((f) => !f.startsWith('hoptrace.fault.sig=')), ['hoptrace.fault.inventory=latency:5']);
+  assert.deepEqual(
+    call.faults.filter((f) => !f.startsWith('hoptrace.fault.sig=')),
+    ['hoptrace.fault.inventory=latency:5'],
+  );
 });
 
 test('global rules fault the public API and never the admin API, so a failing gateway can still be cleared', async () => {

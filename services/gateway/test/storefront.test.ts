@@ -5,12 +5,19 @@ import { gatewayDeps, serve } from './fixtures';
 
 let base: string;
 let close: () => Promise<void>;
-before(async () => { ({ base, close } = await serve(buildApp(gatewayDeps()).callback())); });
+before(async () => {
+  ({ base, close } = await serve(buildApp(gatewayDeps()).callback()));
+});
 after(() => close());
 
 const get = async (path: string, method = 'GET') => {
   const res = await fetch(base + path, { method });
-  return { status: res.status, type: res.headers.get('content-type') ?? '', cache: res.headers.get('cache-control'), body: await res.text() };
+  return {
+    status: res.status,
+    type: res.headers.get('content-type') ?? '',
+    cache: res.headers.get('cache-control'),
+    body: await res.text(),
+  };
 };
 
 test('hashed assets are served with their type and cached for a year as immutable', async () => {
@@ -21,8 +28,16 @@ test('hashed assets are served with their type and cached for a year as immutabl
   assert.equal(res.body, 'console.log("shop")');
 });
 
-test('the storefront\'s own routes, unknown files and paths that escape the folder get index.html, revalidated every time', async () => {
-  for (const path of ['/', '/chaos', '/orders/6f1c1a52-6d7e-4c53-9a43-1f5b2f1a0c01', '/nope.js', '/%2e%2e/etc/passwd', '/%E0%A4%A', '/.hidden']) {
+test("the storefront's own routes, unknown files and paths that escape the folder get index.html, revalidated every time", async () => {
+  for (const path of [
+    '/',
+    '/chaos',
+    '/orders/6f1c1a52-6d7e-4c53-9a43-1f5b2f1a0c01',
+    '/nope.js',
+    '/%2e%2e/etc/passwd',
+    '/%E0%A4%A',
+    '/.hidden',
+  ]) {
     const res = await get(path);
     assert.equal(res.status, 200, path);
     assert.match(res.type, /text\/html/, path);

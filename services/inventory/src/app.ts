@@ -11,7 +11,9 @@ export function buildApp(deps: { store: InventoryStore; logger: Logger; readines
     logger: deps.logger,
     readiness: deps.readiness,
     routes: (router) => {
-      router.get('/products', async (ctx) => { ctx.body = await store.listProducts(); });
+      router.get('/products', async (ctx) => {
+        ctx.body = await store.listProducts();
+      });
       router.post('/reservations', async (ctx) => {
         const request = parseInput(ReserveRequest, ctx.request.body);
         trace.getActiveSpan()?.setAttributes({ 'order.id': request.orderId, 'order.item_count': request.items.length });
@@ -19,9 +21,15 @@ export function buildApp(deps: { store: InventoryStore; logger: Logger; readines
         ctx.status = created ? 201 : 200;
         ctx.body = reservation;
       });
-      router.post('/reservations/:id/commit', async (ctx) => { ctx.body = await store.commit(ctx.params.id!); });
-      router.post('/reservations/:id/release', async (ctx) => { ctx.body = await store.release(ctx.params.id!); });
-      router.post('/reservations/by-order/:orderId/release', async (ctx) => { ctx.body = await store.release(await store.idForOrder(ctx.params.orderId!)); });
+      router.post('/reservations/:id/commit', async (ctx) => {
+        ctx.body = await store.commit(ctx.params.id!);
+      });
+      router.post('/reservations/:id/release', async (ctx) => {
+        ctx.body = await store.release(ctx.params.id!);
+      });
+      router.post('/reservations/by-order/:orderId/release', async (ctx) => {
+        ctx.body = await store.release(await store.idForOrder(ctx.params.orderId!));
+      });
     },
   });
 }

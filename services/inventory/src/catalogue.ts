@@ -24,7 +24,9 @@ export interface ReservationPlan {
 export function planReservation(products: Product[], items: OrderItemInput[]): ReservationPlan {
   const bySku = new Map(products.map((p) => [p.sku, p]));
   const unknown: Record<string, string> = {};
-  items.forEach((item, i) => { if (!bySku.has(item.sku)) unknown[`items.${i}.sku`] = `unknown sku ${item.sku}`; });
+  items.forEach((item, i) => {
+    if (!bySku.has(item.sku)) unknown[`items.${i}.sku`] = `unknown sku ${item.sku}`;
+  });
   if (Object.keys(unknown).length) throw new ValidationFailed(unknown);
 
   const wanted = new Map<string, number>();

@@ -19,7 +19,10 @@ export class InventoryClient {
   /** 409 insufficient_stock and 422 unknown sku come back as the same errors. */
   async reserve(orderId: string, items: OrderItemInput[], timeoutMs?: number): Promise<Reservation> {
     // Idempotent: inventory answers a repeated reserve for the same order with the first reservation.
-    return expectSuccess(await this.http.request('POST', '/reservations', { body: { orderId, items }, timeoutMs, idempotent: true }), DEPENDENCY);
+    return expectSuccess(
+      await this.http.request('POST', '/reservations', { body: { orderId, items }, timeoutMs, idempotent: true }),
+      DEPENDENCY,
+    );
   }
 
   async commit(reservationId: string): Promise<Reservation> {
@@ -27,7 +30,10 @@ export class InventoryClient {
   }
 
   async release(reservationId: string): Promise<Reservation> {
-    return expectSuccess(await this.http.request('POST', `/reservations/${reservationId}/release`, { idempotent: true, ignoreBudget: true }), DEPENDENCY);
+    return expectSuccess(
+      await this.http.request('POST', `/reservations/${reservationId}/release`, { idempotent: true, ignoreBudget: true }),
+      DEPENDENCY,
+    );
   }
 
   /** After a reserve that timed out: releases whatever was reserved for the order, if anything. */

@@ -20,7 +20,13 @@ export const MIGRATIONS = [
 ];
 
 type ReservationRow = { id: string; order_id: string; status: Reservation['status']; items: Reservation['items']; total_cents: number };
-const toReservation = (r: ReservationRow): Reservation => ({ id: r.id, orderId: r.order_id, status: r.status, items: r.items, totalCents: r.total_cents });
+const toReservation = (r: ReservationRow): Reservation => ({
+  id: r.id,
+  orderId: r.order_id,
+  status: r.status,
+  items: r.items,
+  totalCents: r.total_cents,
+});
 type ProductRow = { sku: string; name: string; price_cents: number; stock: number };
 const toProduct = (r: ProductRow): Product => ({ sku: r.sku, name: r.name, priceCents: r.price_cents, stock: r.stock });
 
@@ -30,8 +36,12 @@ export class InventoryStore {
 
   async seed(): Promise<void> {
     for (const p of SEED_PRODUCTS) {
-      await this.pool.query('INSERT INTO products (sku, name, price_cents, stock) VALUES ($1, $2, $3, $4) ON CONFLICT (sku) DO NOTHING',
-        [p.sku, p.name, p.priceCents, p.stock]);
+      await this.pool.query('INSERT INTO products (sku, name, price_cents, stock) VALUES ($1, $2, $3, $4) ON CONFLICT (sku) DO NOTHING', [
+        p.sku,
+        p.name,
+        p.priceCents,
+        p.stock,
+      ]);
     }
   }
 
@@ -54,12 +64,16 @@ export class InventoryStore {
         if (existing.rows[0]) return { reservation: toReservation(existing.rows[0]), created: false };
         const skus = [...new Set(items.map((i) => i.sku))].sort();
         // Row locks in SKU order: concurrent reservations never deadlock and never oversell.
-        const { rows } = await tx.query<ProductRow>('SELECT sku, name, price_cents, stock FROM products WHERE sku = ANY($1) ORDER BY sku FOR UPDATE', [skus]);
+        const { rows } = await tx.query<ProductRow>(
+          'SELECT sku, name, price_cents, stock FROM products WHERE sku = ANY($1) ORDER BY sku FOR UPDATE',
+          [skus],
+        );
         const plan = planReservation(rows.map(toProduct), items);
         for (const line of plan.lines) await tx.query('UPDATE products SET stock = stock - $2 WHERE sku = $1', [line.sku, line.quantity]);
         const inserted = await tx.query<ReservationRow>(
           `INSERT INTO reservations (id, order_id, status, items, total_cents) VALUES ($1, $2, 'reserved', $3, $4) RETURNING *`,
-          [randomUUID(), orderId, JSON.stringify(plan.lines), plan.totalCents]);
+          [randomUUID(), orderId, JSON.stringify(plan.lines), plan.totalCents],
+        );
         return { reservation: toReservation(inserted.rows[0]!), created: true };
       });
     } catch (err) {
@@ -78,7 +92,10 @@ export class InventoryStore {
       const r = await this.lock(tx, id);
       if (r.status === 'released') throw new Conflict('reservation_released', `reservation ${id} was released`);
       if (r.status === 'committed') return toReservation(r);
-      const { rows } = await tx.query<ReservationRow>(`UPDATE reservations SET status = 'committed', updated_at = now() WHERE id = $1 RETURNING *`, [id]);
+      const { rows } = await tx.query<ReservationRow>(
+        `UPDATE reservations SET status = 'committed', updated_at = now() WHERE id = $1 RETURNING *`,
+        [id],
+      );
       return toReservation(rows[0]!);
     });
   }
@@ -90,7 +107,10 @@ export class InventoryStore {
       if (r.status === 'committed') throw new Conflict('reservation_committed', `reservation ${id} was already committed`);
       if (r.status === 'released') return toReservation(r);
       for (const line of r.items) await tx.query('UPDATE products SET stock = stock + $2 WHERE sku = $1', [line.sku, line.quantity]);
-      const { rows } = await tx.query<ReservationRow>(`UPDATE reservations SET status = 'released', updated_at = now() WHERE id = $1 RETURNING *`, [id]);
+      const { rows } = await tx.query<ReservationRow>(
+        `UPDATE reservations SET status = 'released', updated_at = now() WHERE id = $1 RETURNING *`,
+        [id],
+      );
       return toReservation(rows[0]!);
     });
   }

@@ -22,7 +22,10 @@ function rejection(items: { sku: string; quantity: number }[]): AppError {
 }
 
 test('a reservation plan prices each line from the catalogue and totals them', () => {
-  const plan = planReservation(products, [{ sku: 'MUG-01', quantity: 2 }, { sku: 'STICKER-W3C', quantity: 3 }]);
+  const plan = planReservation(products, [
+    { sku: 'MUG-01', quantity: 2 },
+    { sku: 'STICKER-W3C', quantity: 3 },
+  ]);
   assert.deepEqual(plan.lines, [
     { sku: 'MUG-01', quantity: 2, priceCents: 1200 },
     { sku: 'STICKER-W3C', quantity: 3, priceCents: 300 },
@@ -50,7 +53,10 @@ test('ordering exactly the stock there is succeeds', () => {
 });
 
 test('an unknown SKU is a 422 validation failure naming items.N.sku', () => {
-  const err = rejection([{ sku: 'MUG-01', quantity: 1 }, { sku: 'NOPE-99', quantity: 1 }]);
+  const err = rejection([
+    { sku: 'MUG-01', quantity: 1 },
+    { sku: 'NOPE-99', quantity: 1 },
+  ]);
   assert.equal(err.status, 422);
   assert.equal(err.code, 'validation_failed');
   assert.deepEqual(Object.keys(err.fields ?? {}), ['items.1.sku']);
@@ -58,18 +64,28 @@ test('an unknown SKU is a 422 validation failure naming items.N.sku', () => {
 });
 
 test('every unknown SKU is named, not only the first', () => {
-  const err = rejection([{ sku: 'NOPE-1', quantity: 1 }, { sku: 'MUG-01', quantity: 1 }, { sku: 'NOPE-2', quantity: 1 }]);
+  const err = rejection([
+    { sku: 'NOPE-1', quantity: 1 },
+    { sku: 'MUG-01', quantity: 1 },
+    { sku: 'NOPE-2', quantity: 1 },
+  ]);
   assert.deepEqual(Object.keys(err.fields ?? {}).sort(), ['items.0.sku', 'items.2.sku']);
 });
 
 test('an unknown SKU is reported before any stock shortage', () => {
-  const err = rejection([{ sku: 'POSTER-LTD', quantity: 50 }, { sku: 'NOPE-99', quantity: 1 }]);
+  const err = rejection([
+    { sku: 'POSTER-LTD', quantity: 50 },
+    { sku: 'NOPE-99', quantity: 1 },
+  ]);
   assert.equal(err.status, 422);
   assert.deepEqual(Object.keys(err.fields ?? {}), ['items.1.sku']);
 });
 
 test('asking for more than the stock is a 409 insufficient_stock naming items.N.quantity', () => {
-  const err = rejection([{ sku: 'MUG-01', quantity: 1 }, { sku: 'POSTER-LTD', quantity: 6 }]);
+  const err = rejection([
+    { sku: 'MUG-01', quantity: 1 },
+    { sku: 'POSTER-LTD', quantity: 6 },
+  ]);
   assert.equal(err.status, 409);
   assert.equal(err.code, 'insufficient_stock');
   assert.deepEqual(Object.keys(err.fields ?? {}), ['items.1.quantity']);
@@ -77,7 +93,11 @@ test('asking for more than the stock is a 409 insufficient_stock naming items.N.
 });
 
 test('a repeated SKU whose lines each fit but together exceed the stock is a 409', () => {
-  const err = rejection([{ sku: 'POSTER-LTD', quantity: 3 }, { sku: 'MUG-01', quantity: 1 }, { sku: 'POSTER-LTD', quantity: 3 }]);
+  const err = rejection([
+    { sku: 'POSTER-LTD', quantity: 3 },
+    { sku: 'MUG-01', quantity: 1 },
+    { sku: 'POSTER-LTD', quantity: 3 },
+  ]);
   assert.equal(err.status, 409);
   assert.equal(err.code, 'insufficient_stock');
   assert.deepEqual(Object.keys(err.fields ?? {}).sort(), ['items.0.quantity', 'items.2.quantity']);

@@ -1,6 +1,22 @@
 import { OrderShipped, Services } from '@hoptrace/contracts';
-import { consumerFaults, crashFaults, FAULT_MARKS_MIGRATION, FaultAdmission, faultMarksIn, httpFaultHooks, withPoisonFaults } from '@hoptrace/faults';
-import { jsonEvent, kafkaServiceParts, kafkaServiceReadiness, mutualTls, openKafkaService, runService, serviceConsumer } from '@hoptrace/kit';
+import {
+  consumerFaults,
+  crashFaults,
+  FAULT_MARKS_MIGRATION,
+  FaultAdmission,
+  faultMarksIn,
+  httpFaultHooks,
+  withPoisonFaults,
+} from '@hoptrace/faults';
+import {
+  jsonEvent,
+  kafkaServiceParts,
+  kafkaServiceReadiness,
+  mutualTls,
+  openKafkaService,
+  runService,
+  serviceConsumer,
+} from '@hoptrace/kit';
 import { trace } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
 import { buildApp } from './app';
@@ -16,7 +32,13 @@ void runService(SERVICE, async () => {
   const admission = new FaultAdmission(config.HOPTRACE_ADMIN_TOKEN);
   const store = new NotificationsStore(r.pool);
   // An injected crash ends the process mid-message (exit code 70), as a real crash would.
-  const crashPoint = crashFaults({ service: SERVICE.name, admission, marks: faultMarksIn(r.pool), logger: r.logger, exit: (code) => process.exit(code) });
+  const crashPoint = crashFaults({
+    service: SERVICE.name,
+    admission,
+    marks: faultMarksIn(r.pool),
+    logger: r.logger,
+    exit: (code) => process.exit(code),
+  });
   const deps = { store, sender: withPoisonFaults(SERVICE.name, r.producer, admission), newId: randomUUID, now: () => new Date() };
   const consumer = serviceConsumer<OrderShipped>(SERVICE, r, {
     decode: jsonEvent(OrderShipped),
@@ -29,7 +51,11 @@ void runService(SERVICE, async () => {
   });
   return {
     logger: r.logger,
-    http: { app: buildApp({ store, logger: r.logger, hooks: httpFaultHooks(SERVICE.name, admission), readiness: kafkaServiceReadiness(r, true) }), port: config.PORT, ...mutualTls(config) },
+    http: {
+      app: buildApp({ store, logger: r.logger, hooks: httpFaultHooks(SERVICE.name, admission), readiness: kafkaServiceReadiness(r, true) }),
+      port: config.PORT,
+      ...mutualTls(config),
+    },
     ...kafkaServiceParts(SERVICE, r, [consumer]),
   };
 }).then((code) => process.exit(code));

@@ -28,7 +28,12 @@ function fakes() {
         return n;
       },
     },
-    sender: { async send(record): Promise<RecordMetadata[]> { sent.push(record); return []; } },
+    sender: {
+      async send(record): Promise<RecordMetadata[]> {
+        sent.push(record);
+        return [];
+      },
+    },
     newId: randomUUID,
     now: () => new Date('2026-01-15T12:00:02.000Z'),
   };

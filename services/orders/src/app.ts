@@ -6,7 +6,13 @@ import type Koa from 'koa';
 import { hashEmail, placeOrder, type PlaceOrderDeps } from './place-order';
 import type { OrdersStore } from './store';
 
-export function buildApp(deps: { store: OrdersStore; placeOrderDeps: PlaceOrderDeps; logger: Logger; readiness: ReadinessCheck[]; hooks: HttpHooks }): Koa {
+export function buildApp(deps: {
+  store: OrdersStore;
+  placeOrderDeps: PlaceOrderDeps;
+  logger: Logger;
+  readiness: ReadinessCheck[];
+  hooks: HttpHooks;
+}): Koa {
   return createHttpApp({
     ...deps.hooks,
     logger: deps.logger,

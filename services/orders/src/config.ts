@@ -8,7 +8,10 @@ export const OrdersConfig = z.object({
   DATABASE_URL: env.url('postgres:// URL of the orders database'),
   ...kafkaClientConfig,
   INVENTORY_URL: env.url('base URL of the inventory service'),
-  PAYMENTS_GRPC_ADDRESS: z.string().regex(/^[\w.-]+:\d{1,5}$/, 'host:port').describe('host:port of the payments gRPC API (hoptrace.payments.v1.Payments)'),
+  PAYMENTS_GRPC_ADDRESS: z
+    .string()
+    .regex(/^[\w.-]+:\d{1,5}$/, 'host:port')
+    .describe('host:port of the payments gRPC API (hoptrace.payments.v1.Payments)'),
   HTTP_TIMEOUT_MS: env.ms(2000, 'time budget of each call to inventory or payments'),
   // The relay wakes on every row this process commits; the poll only finds rows nobody announced.
   OUTBOX_IDLE_MS: env.ms(1000, 'how long the outbox relay waits for a row it was not told of'),

@@ -10,7 +10,14 @@ const decodeShipped = jsonEvent(OrderShipped);
 const decodeNotified = jsonEvent(OrderNotified);
 const SERVICE = Services.orders;
 
-interface Deps { kafka: Kafka; producer: MessageSender; store: OrdersStore; logger: Logger; metrics: OrderMetrics; admission: FaultAdmission }
+interface Deps {
+  kafka: Kafka;
+  producer: MessageSender;
+  store: OrdersStore;
+  logger: Logger;
+  metrics: OrderMetrics;
+  admission: FaultAdmission;
+}
 
 /** Undoing what a failed order holds: both calls are idempotent and safe to repeat. */
 export interface Compensation {
@@ -19,9 +26,18 @@ export interface Compensation {
 }
 
 /** orders.shipped and orders.notified advance an order to shipped, then completed, once each. */
-export function progressConsumer({ kafka, producer, store, logger, metrics, admission }: Deps): EventConsumer<OrderShipped | OrderNotified> {
+export function progressConsumer({
+  kafka,
+  producer,
+  store,
+  logger,
+  metrics,
+  admission,
+}: Deps): EventConsumer<OrderShipped | OrderNotified> {
   return new EventConsumer<OrderShipped | OrderNotified>({
-    kafka, producer, logger,
+    kafka,
+    producer,
+    logger,
     interceptors: [consumerFaults(admission, SERVICE.name)],
     groupId: SERVICE.name,
     topics: [Topics.orderShipped, Topics.orderNotified],
@@ -41,9 +57,14 @@ export function progressConsumer({ kafka, producer, store, logger, metrics, admi
  * reason the consumer gave up. Nothing here is ever dead-lettered again: a dead letter without
  * an order id is logged and skipped.
  */
-export function deadLetterWatcher({ kafka, producer, store, logger, metrics, admission }: Deps, compensation: Compensation): EventConsumer<{ orderId?: string; source: string; reason: string }> {
+export function deadLetterWatcher(
+  { kafka, producer, store, logger, metrics, admission }: Deps,
+  compensation: Compensation,
+): EventConsumer<{ orderId?: string; source: string; reason: string }> {
   return new EventConsumer({
-    kafka, producer, logger,
+    kafka,
+    producer,
+    logger,
     // Admission only: no fault is aimed at the watcher, but what it sends on carries none either.
     interceptors: [consumerFaults(admission)],
     groupId: `${SERVICE.name}-dead-letters`,
@@ -52,7 +73,11 @@ export function deadLetterWatcher({ kafka, producer, store, logger, metrics, adm
       const header = (name: string) => message.headers?.[name]?.toString() ?? '';
       const key = message.key?.toString();
       const source = header(DlqHeaders.originalTopic) || topic.replace(/\.dlq$/, '');
-      return { orderId: isUuid(key) ? key : undefined, source, reason: `${source} could not be processed: ${header(DlqHeaders.error) || 'unknown error'}` };
+      return {
+        orderId: isUuid(key) ? key : undefined,
+        source,
+        reason: `${source} could not be processed: ${header(DlqHeaders.error) || 'unknown error'}`,
+      };
     },
     handle: async ({ orderId, source, reason }) => {
       if (!orderId) {
@@ -67,8 +92,16 @@ export function deadLetterWatcher({ kafka, producer, store, logger, metrics, adm
       // reservation is committed and stays so.
       if (source === Topics.orderPlaced) {
         const { reservationId, chargeId } = await store.holdings(orderId);
-        if (reservationId) await compensation.releaseStock(reservationId).catch((err: Error) => logger.warn({ orderId, err: { message: err.message } }, 'could not release the stock of a dead-lettered order'));
-        if (chargeId) await compensation.refund(chargeId).catch((err: Error) => logger.warn({ orderId, err: { message: err.message } }, 'could not refund a dead-lettered order'));
+        if (reservationId)
+          await compensation
+            .releaseStock(reservationId)
+            .catch((err: Error) =>
+              logger.warn({ orderId, err: { message: err.message } }, 'could not release the stock of a dead-lettered order'),
+            );
+        if (chargeId)
+          await compensation
+            .refund(chargeId)
+            .catch((err: Error) => logger.warn({ orderId, err: { message: err.message } }, 'could not refund a dead-lettered order'));
       }
     },
   });

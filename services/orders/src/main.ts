@@ -1,7 +1,16 @@
 import { Services } from '@hoptrace/contracts';
 import { FaultAdmission, httpFaultHooks, isPerRequestFaultCode, withPoisonFaults } from '@hoptrace/faults';
 import { InventoryClient } from '@hoptrace/inventory/client';
-import { CircuitBreaker, DependencyUnavailable, kafkaServiceParts, kafkaServiceReadiness, mutualTls, openKafkaService, runService, tlsIdentity } from '@hoptrace/kit';
+import {
+  CircuitBreaker,
+  DependencyUnavailable,
+  kafkaServiceParts,
+  kafkaServiceReadiness,
+  mutualTls,
+  openKafkaService,
+  runService,
+  tlsIdentity,
+} from '@hoptrace/kit';
 import { PaymentsClient } from '@hoptrace/payments/client';
 import { context, propagation } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
@@ -25,9 +34,14 @@ void runService(SERVICE, async () => {
   const inventory = new InventoryClient(config.INVENTORY_URL, config.HTTP_TIMEOUT_MS);
   // Per-request injected errors stay out of the breaker's count: one request's fault must not
   // change what other requests see. Global faults and real failures count.
-  const payments = new PaymentsClient(config.PAYMENTS_GRPC_ADDRESS, config.HTTP_TIMEOUT_MS, new CircuitBreaker(Services.payments.name, {
-    isFailure: (err) => err instanceof DependencyUnavailable && !isPerRequestFaultCode(err.upstreamCode),
-  }), tlsIdentity(config));
+  const payments = new PaymentsClient(
+    config.PAYMENTS_GRPC_ADDRESS,
+    config.HTTP_TIMEOUT_MS,
+    new CircuitBreaker(Services.payments.name, {
+      isFailure: (err) => err instanceof DependencyUnavailable && !isPerRequestFaultCode(err.upstreamCode),
+    }),
+    tlsIdentity(config),
+  );
   const consumerDeps = { kafka: r.kafka, producer: r.producer, store, logger, metrics, admission };
   const relay = new OutboxRelay(store, withPoisonFaults(SERVICE.name, r.producer, admission), logger, config.OUTBOX_IDLE_MS);
   const app = buildApp({

@@ -23,9 +23,15 @@ export interface OrderMetrics {
 
 /** Orders placed, failed by reason, completed, and how long placed → completed took. */
 export function createOrderMetrics(): OrderMetrics {
-  const placed = meter.createCounter('hoptrace.orders.placed', { unit: '{order}', description: 'orders accepted (stock reserved, payment captured)' });
+  const placed = meter.createCounter('hoptrace.orders.placed', {
+    unit: '{order}',
+    description: 'orders accepted (stock reserved, payment captured)',
+  });
   const failed = meter.createCounter('hoptrace.orders.failed', { unit: '{order}', description: 'orders that failed, by reason' });
-  const completed = meter.createCounter('hoptrace.orders.completed', { unit: '{order}', description: 'orders whose customer was notified' });
+  const completed = meter.createCounter('hoptrace.orders.completed', {
+    unit: '{order}',
+    description: 'orders whose customer was notified',
+  });
   const duration = meter.createHistogram('hoptrace.order.duration.seconds', {
     unit: 's',
     description: 'time from order placed to completed',
@@ -34,18 +40,30 @@ export function createOrderMetrics(): OrderMetrics {
   return {
     placed: () => placed.add(1),
     failed: (reason) => failed.add(1, { reason }),
-    completed: (ageSeconds) => { completed.add(1); duration.record(ageSeconds); },
+    completed: (ageSeconds) => {
+      completed.add(1);
+      duration.record(ageSeconds);
+    },
   };
 }
 
 /** Rows waiting in the outbox and the age of the oldest: a growing age means Kafka is not taking them. */
 export function observeOutbox(store: Pick<OrdersStore, 'outboxBacklog'>): void {
-  const pending = meter.createObservableGauge('hoptrace.outbox.pending', { unit: '{row}', description: 'outbox rows not yet acknowledged by Kafka' });
-  const age = meter.createObservableGauge('hoptrace.outbox.oldest_age.seconds', { unit: 's', description: 'age of the oldest unsent outbox row' });
-  meter.addBatchObservableCallback(async (result) => {
-    const backlog = await store.outboxBacklog().catch(() => undefined);
-    if (!backlog) return;
-    result.observe(pending, backlog.rows);
-    result.observe(age, backlog.oldestAgeSeconds);
-  }, [pending, age]);
+  const pending = meter.createObservableGauge('hoptrace.outbox.pending', {
+    unit: '{row}',
+    description: 'outbox rows not yet acknowledged by Kafka',
+  });
+  const age = meter.createObservableGauge('hoptrace.outbox.oldest_age.seconds', {
+    unit: 's',
+    description: 'age of the oldest unsent outbox row',
+  });
+  meter.addBatchObservableCallback(
+    async (result) => {
+      const backlog = await store.outboxBacklog().catch(() => undefined);
+      if (!backlog) return;
+      result.observe(pending, backlog.rows);
+      result.observe(age, backlog.oldestAgeSeconds);
+    },
+    [pending, age],
+  );
 }

@@ -93,17 +93,23 @@ export class OutboxRelay {
 
   private async send(row: OutboxRow): Promise<void> {
     const parent = propagation.extract(ROOT_CONTEXT, row.headers);
-    await context.with(parent, () => this.producer.send({
-      topic: row.topic,
-      acks: -1,
-      messages: [{ key: row.key, value: JSON.stringify(row.payload) }],
-    }));
+    await context.with(parent, () =>
+      this.producer.send({
+        topic: row.topic,
+        acks: -1,
+        messages: [{ key: row.key, value: JSON.stringify(row.payload) }],
+      }),
+    );
   }
 
   /** Until the idle poll is due or a row is announced. */
   private idle(): Promise<void> {
     return new Promise((resolve) => {
-      const done = () => { clearTimeout(timer); this.wakeUp = undefined; resolve(); };
+      const done = () => {
+        clearTimeout(timer);
+        this.wakeUp = undefined;
+        resolve();
+      };
       const timer = setTimeout(done, this.idleMs);
       this.wakeUp = done;
     });

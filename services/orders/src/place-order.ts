@@ -1,4 +1,14 @@
-import { Services, Topics, type Charge, type CreatedOrder, type CreateOrderRequest, type OrderItemInput, type OrderPlaced, type PaymentInput, type Reservation } from '@hoptrace/contracts';
+import {
+  Services,
+  Topics,
+  type Charge,
+  type CreatedOrder,
+  type CreateOrderRequest,
+  type OrderItemInput,
+  type OrderPlaced,
+  type PaymentInput,
+  type Reservation,
+} from '@hoptrace/contracts';
 import { AppError, DependencyUnavailable, isAppError } from '@hoptrace/kit';
 import { createHash } from 'node:crypto';
 import { failureKind, type OrderMetrics } from './metrics';
@@ -7,7 +17,11 @@ import type { OutboxMessage } from './store';
 export interface PlaceOrderDeps {
   store: {
     createPending(order: { id: string; email: string; emailHash: string; items: OrderItemInput[]; traceId: string }): Promise<void>;
-    markPaid(orderId: string, paid: { reservationId: string; chargeId: string; items: Reservation['items']; totalCents: number }, outbox: OutboxMessage): Promise<void>;
+    markPaid(
+      orderId: string,
+      paid: { reservationId: string; chargeId: string; items: Reservation['items']; totalCents: number },
+      outbox: OutboxMessage,
+    ): Promise<void>;
     markFailed(orderId: string, reason: string): Promise<boolean>;
   };
   inventory: {
@@ -38,7 +52,10 @@ function failureReason(step: 'reserve stock' | 'charge payment' | 'record paymen
   if (!isAppError(err)) return `${step}: ${(err as Error).message}`;
   if (err.status === 402) return `payment declined: ${err.code}`;
   if (err.status === 409) return `stock unavailable: ${Object.values(err.fields ?? {}).join('; ') || err.message}`;
-  if (err.status === 422) return `invalid order: ${Object.entries(err.fields ?? {}).map(([k, v]) => `${k} ${v}`).join('; ')}`;
+  if (err.status === 422)
+    return `invalid order: ${Object.entries(err.fields ?? {})
+      .map(([k, v]) => `${k} ${v}`)
+      .join('; ')}`;
   return err.message;
 }
 
@@ -68,7 +85,8 @@ export async function placeOrder(deps: PlaceOrderDeps, input: CreateOrderRequest
     reservation = await deps.inventory.reserve(id, input.items);
   } catch (err) {
     // A reserve that timed out may still have happened on the other side: undo it by order id.
-    if (err instanceof DependencyUnavailable) await deps.inventory.releaseForOrder?.(id).catch((e) => deps.warn('could not release by order', e));
+    if (err instanceof DependencyUnavailable)
+      await deps.inventory.releaseForOrder?.(id).catch((e) => deps.warn('could not release by order', e));
     return fail('reserve stock', err);
   }
 
@@ -77,7 +95,8 @@ export async function placeOrder(deps: PlaceOrderDeps, input: CreateOrderRequest
     charge = await deps.payments.charge(id, reservation.totalCents, input.payment);
   } catch (err) {
     await deps.inventory.release(reservation.id).catch((e) => deps.warn('could not release the reservation', e));
-    if (err instanceof DependencyUnavailable) await deps.payments.refundForOrder?.(id).catch((e) => deps.warn('could not refund by order', e));
+    if (err instanceof DependencyUnavailable)
+      await deps.payments.refundForOrder?.(id).catch((e) => deps.warn('could not refund by order', e));
     return fail('charge payment', err);
   }
 
@@ -93,8 +112,11 @@ export async function placeOrder(deps: PlaceOrderDeps, input: CreateOrderRequest
     customer: { email: input.email },
   };
   try {
-    await deps.store.markPaid(id, { reservationId: reservation.id, chargeId: charge.id, items: reservation.items, totalCents: reservation.totalCents },
-      { eventId: event.eventId, topic: Topics.orderPlaced, key: id, payload: event, headers: deps.traceHeaders() });
+    await deps.store.markPaid(
+      id,
+      { reservationId: reservation.id, chargeId: charge.id, items: reservation.items, totalCents: reservation.totalCents },
+      { eventId: event.eventId, topic: Topics.orderPlaced, key: id, payload: event, headers: deps.traceHeaders() },
+    );
   } catch (err) {
     await deps.payments.refund(charge.id).catch((e) => deps.warn('could not refund the charge', e));
     await deps.inventory.release(reservation.id).catch((e) => deps.warn('could not release the reservation', e));

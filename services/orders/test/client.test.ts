@@ -49,7 +49,10 @@ test('an instance that refuses the connection costs no order: the order goes to 
   const client = new OrdersClient([closedUrl, urls[1]!], 2000);
   const answers = [];
   for (let i = 0; i < 4; i++) answers.push(await client.place({ n: i }));
-  assert.deepEqual(answers.map((a) => [a.status, instanceOf(a.body)]), Array(4).fill([201, 'orders-2']));
+  assert.deepEqual(
+    answers.map((a) => [a.status, instanceOf(a.body)]),
+    Array(4).fill([201, 'orders-2']),
+  );
   assert.deepEqual(placed, ['orders-2', 'orders-2', 'orders-2', 'orders-2'], 'each order reached an instance exactly once');
 });
 

@@ -31,22 +31,39 @@ function fakes(fail: Failure = {}) {
   let charge: Charge | undefined;
   const deps: PlaceOrderDeps = {
     store: {
-      async createPending(order) { calls.push('createPending'); if (fail.createPending) throw fail.createPending; state.pending.push(order); },
+      async createPending(order) {
+        calls.push('createPending');
+        if (fail.createPending) throw fail.createPending;
+        state.pending.push(order);
+      },
       async markPaid(orderId, paid, outbox) {
         calls.push('markPaid');
         if (fail.markPaid) throw fail.markPaid;
         state.paid.push({ orderId, outbox, chargeId: paid.chargeId, reservationId: paid.reservationId });
       },
-      async markFailed(orderId, reason) { calls.push('markFailed'); state.failed.push({ orderId, reason }); return true; },
+      async markFailed(orderId, reason) {
+        calls.push('markFailed');
+        state.failed.push({ orderId, reason });
+        return true;
+      },
     },
     inventory: {
       async reserve(orderId, items) {
         calls.push('reserve');
         if (fail.reserve) throw fail.reserve;
-        reservation = { id: randomUUID(), orderId, status: 'reserved', items: items.map((i) => ({ ...i, priceCents: 1200 })), totalCents: 2400 };
+        reservation = {
+          id: randomUUID(),
+          orderId,
+          status: 'reserved',
+          items: items.map((i) => ({ ...i, priceCents: 1200 })),
+          totalCents: 2400,
+        };
         return reservation;
       },
-      async release(id) { calls.push('release'); state.released.push(id); },
+      async release(id) {
+        calls.push('release');
+        state.released.push(id);
+      },
     },
     payments: {
       async charge(orderId, amountCents) {
@@ -55,13 +72,20 @@ function fakes(fail: Failure = {}) {
         charge = { id: randomUUID(), orderId, amountCents, status: 'captured', cardLast4: '4242' };
         return charge;
       },
-      async refund(id) { calls.push('refund'); state.refunded.push(id); },
+      async refund(id) {
+        calls.push('refund');
+        state.refunded.push(id);
+      },
     },
     newId: randomUUID,
     now: () => new Date('2026-01-15T12:00:00.000Z'),
     traceHeaders: () => ({ ...HEADERS }),
-    warn: (message) => { state.warnings.push(message); },
-    outboxWritten: () => { calls.push('outboxWritten'); },
+    warn: (message) => {
+      state.warnings.push(message);
+    },
+    outboxWritten: () => {
+      calls.push('outboxWritten');
+    },
   };
   return { deps, calls, state, reservation: () => reservation!, charge: () => charge! };
 }
@@ -80,7 +104,11 @@ test('a placed order is paid and writes an OrderPlaced outbox message keyed by t
   const f = fakes();
   const created = await placeOrder(f.deps, input, TRACE_ID);
   assert.deepEqual(created, { id: f.state.pending[0]!.id, status: 'paid', traceId: TRACE_ID });
-  assert.deepEqual(f.calls, ['createPending', 'reserve', 'charge', 'markPaid', 'outboxWritten'], 'the relay is told once the row is committed');
+  assert.deepEqual(
+    f.calls,
+    ['createPending', 'reserve', 'charge', 'markPaid', 'outboxWritten'],
+    'the relay is told once the row is committed',
+  );
   assert.equal(f.state.paid.length, 1);
   const { outbox, chargeId, reservationId } = f.state.paid[0]!;
   assert.equal(chargeId, f.charge().id);
@@ -130,7 +158,9 @@ test('a declined payment releases the stock, marks the order failed and answers 
 });
 
 test('too little stock answers 409 with the order id and never calls payments', async () => {
-  const f = fakes({ reserve: new Conflict('insufficient_stock', 'not enough stock', { 'items.0.quantity': 'only 5 of POSTER-LTD in stock' }) });
+  const f = fakes({
+    reserve: new Conflict('insufficient_stock', 'not enough stock', { 'items.0.quantity': 'only 5 of POSTER-LTD in stock' }),
+  });
   const err = await rejection(placeOrder(f.deps, input, TRACE_ID));
   assert.equal(err.status, 409);
   assert.equal(err.code, 'insufficient_stock');
@@ -164,8 +194,12 @@ test('a failure to record the payment refunds the charge, releases the stock and
 
 test('a failing compensation is only warned about and the original error still answers', async () => {
   const f = fakes({ charge: new PaymentDeclined('insufficient_funds', 'the card has insufficient funds') });
-  f.deps.inventory.release = async () => { throw new Error('inventory is down'); };
-  f.deps.store.markFailed = async () => { throw new Error('database is down'); };
+  f.deps.inventory.release = async () => {
+    throw new Error('inventory is down');
+  };
+  f.deps.store.markFailed = async () => {
+    throw new Error('database is down');
+  };
   const err = await rejection(placeOrder(f.deps, input, TRACE_ID));
   assert.equal(err.status, 402);
   assert.equal(err.code, 'insufficient_funds');

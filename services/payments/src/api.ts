@@ -10,7 +10,11 @@ const STATUS: Record<DomainCharge['status'], ChargeStatus> = { captured: ChargeS
 
 /** A charge as the gRPC contract has it. */
 export const toMessage = (charge: DomainCharge): MessageInitShape<typeof ChargeSchema> => ({
-  id: charge.id, orderId: charge.orderId, amountCents: BigInt(charge.amountCents), status: STATUS[charge.status], cardLast4: charge.cardLast4,
+  id: charge.id,
+  orderId: charge.orderId,
+  amountCents: BigInt(charge.amountCents),
+  status: STATUS[charge.status],
+  cardLast4: charge.cardLast4,
 });
 
 /**
@@ -21,7 +25,8 @@ export const toMessage = (charge: DomainCharge): MessageInitShape<typeof ChargeS
 export function paymentsService(ledger: Ledger): ServedService {
   return serve(Payments, {
     async charge(request) {
-      if (!request.idempotencyKey) throw new BadRequest('idempotency_key_required', 'send an idempotency_key', { idempotency_key: 'required' });
+      if (!request.idempotencyKey)
+        throw new BadRequest('idempotency_key_required', 'send an idempotency_key', { idempotency_key: 'required' });
       const input = parseInput(ChargeInput, {
         orderId: request.orderId,
         // int64 as a number: a value past 2^53 is not a valid amount either, and zod says so.

@@ -12,9 +12,7 @@ export const DECLINING_CARDS: Record<string, { code: string; message: string }> 
   '4000000000009995': { code: 'insufficient_funds', message: 'the card has insufficient funds' },
 };
 
-export type CardDecision =
-  | { approved: true }
-  | { approved: false; code: string; message: string };
+export type CardDecision = { approved: true } | { approved: false; code: string; message: string };
 
 export { passesLuhn };
 

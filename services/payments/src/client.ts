@@ -6,7 +6,10 @@ import { NotFound, type CircuitBreaker, type TlsIdentity } from '@hoptrace/kit';
 /** The service this client reaches, as errors and spans name it. */
 const DEPENDENCY = Services.payments.name;
 
-const STATUS: Partial<Record<ChargeStatus, Charge['status']>> = { [ChargeStatus.CAPTURED]: 'captured', [ChargeStatus.REFUNDED]: 'refunded' };
+const STATUS: Partial<Record<ChargeStatus, Charge['status']>> = {
+  [ChargeStatus.CAPTURED]: 'captured',
+  [ChargeStatus.REFUNDED]: 'refunded',
+};
 
 function toCharge(message: ChargeMessage | undefined): Charge {
   const status = message && STATUS[message.status];
@@ -22,7 +25,12 @@ function toCharge(message: ChargeMessage | undefined): Charge {
 export class PaymentsClient {
   private readonly grpc: GrpcClient<ServiceMethods<typeof Payments>>;
 
-  constructor(address: string, timeoutMs: number, private readonly breaker?: CircuitBreaker, tls?: TlsIdentity) {
+  constructor(
+    address: string,
+    timeoutMs: number,
+    private readonly breaker?: CircuitBreaker,
+    tls?: TlsIdentity,
+  ) {
     this.grpc = new GrpcClient(DEPENDENCY, Payments, address, timeoutMs, tls);
   }
 
@@ -31,7 +39,11 @@ export class PaymentsClient {
    * calling a payments service that keeps failing.
    */
   async charge(orderId: string, amountCents: number, card: PaymentInput, timeoutMs?: number): Promise<Charge> {
-    const call = async () => toCharge((await this.grpc.call('charge', { idempotencyKey: orderId, orderId, amountCents: BigInt(amountCents), card }, { timeoutMs })).charge);
+    const call = async () =>
+      toCharge(
+        (await this.grpc.call('charge', { idempotencyKey: orderId, orderId, amountCents: BigInt(amountCents), card }, { timeoutMs }))
+          .charge,
+      );
     return this.breaker ? this.breaker.run(call) : call();
   }
 

@@ -26,7 +26,15 @@ export class Ledger {
     if (!passesLuhn(request.card.cardNumber)) throw new ValidationFailed({ 'card.cardNumber': 'not a valid card number' });
     const decision = decideCharge(request.card, this.now());
     const outcome: Outcome = decision.approved
-      ? { charge: { id: randomUUID(), orderId: request.orderId, amountCents: request.amountCents, status: 'captured', cardLast4: request.card.cardNumber.slice(-4) } }
+      ? {
+          charge: {
+            id: randomUUID(),
+            orderId: request.orderId,
+            amountCents: request.amountCents,
+            status: 'captured',
+            cardLast4: request.card.cardNumber.slice(-4),
+          },
+        }
       : { declined: { code: decision.code, message: decision.message } };
     this.byKey.set(idempotencyKey, { amountCents: request.amountCents, orderId: request.orderId, outcome });
     if ('charge' in outcome) this.byId.set(outcome.charge.id, outcome.charge);

@@ -14,7 +14,12 @@ void runService(SERVICE, async () => {
   const logger = createLogger(SERVICE.name, config.LOG_LEVEL);
   const admission = new FaultAdmission(config.HOPTRACE_ADMIN_TOKEN);
   // Secure mode: mutual TLS on the gRPC port too (a client certificate of the local CA required).
-  const grpc = new GrpcServer({ services: [paymentsService(new Ledger())], middleware: grpcFaultMiddleware(SERVICE.name, admission), logger, tls: tlsIdentity(config) });
+  const grpc = new GrpcServer({
+    services: [paymentsService(new Ledger())],
+    middleware: grpcFaultMiddleware(SERVICE.name, admission),
+    logger,
+    tls: tlsIdentity(config),
+  });
   return {
     logger,
     http: { app: buildApp({ logger, hooks: httpFaultHooks(SERVICE.name, admission) }), port: config.PORT, ...mutualTls(config) },

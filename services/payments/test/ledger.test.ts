@@ -9,8 +9,11 @@ const OTHER_ORDER = '0b4c3f0e-9a5c-4d0b-8a3d-7c6e5f4a3b2c';
 const VISA = '4242424242424242';
 const jan2026 = () => new Date('2026-01-15T12:00:00Z');
 
-const request = (cardNumber = VISA, amountCents = 4200, orderId = ORDER, expiry = '12/30'): ChargeRequest =>
-  ({ orderId, amountCents, card: { cardNumber, expiry, cvc: '123' } });
+const request = (cardNumber = VISA, amountCents = 4200, orderId = ORDER, expiry = '12/30'): ChargeRequest => ({
+  orderId,
+  amountCents,
+  card: { cardNumber, expiry, cvc: '123' },
+});
 
 function thrown(fn: () => unknown): AppError {
   try {

@@ -38,7 +38,10 @@ export function hostPath(ctx: NativeContext, containerPath: string): string | un
 
 export function requireHostPath(ctx: NativeContext, containerPath: string): string {
   const path = hostPath(ctx, containerPath);
-  if (!path) throw new Error(`services.${ctx.service.name}: ${containerPath} is not on a volume in docker-compose.yml, so it has no native location`);
+  if (!path)
+    throw new Error(
+      `services.${ctx.service.name}: ${containerPath} is not on a volume in docker-compose.yml, so it has no native location`,
+    );
   return path;
 }
 
@@ -67,7 +70,10 @@ export function nativeEnv(ctx: NativeContext, extra: Record<string, string> = {}
     const value = process.env[key];
     if (value !== undefined) base[key] = value;
   }
-  const mapped = Object.entries(ctx.addresses.mapEnvironment(ctx.service.environment, ctx.service.name)).map(([k, v]) => [k, nativeValue(ctx, v)]);
+  const mapped = Object.entries(ctx.addresses.mapEnvironment(ctx.service.environment, ctx.service.name)).map(([k, v]) => [
+    k,
+    nativeValue(ctx, v),
+  ]);
   return { ...base, ...Object.fromEntries(mapped), ...extra };
 }
 
@@ -86,7 +92,9 @@ export function grpcHealthCommand(ctx: NativeContext): string[] | undefined {
   const test = ctx.service.healthcheck;
   if (!test?.some((arg) => /^grpc:\/\//.test(arg))) return undefined;
   const args = test[0] === 'CMD' ? test.slice(1) : test;
-  return args.map((arg) => (/^grpc:\/\//.test(arg) ? ctx.addresses.map(arg, ctx.service.name).replace('//localhost:', `//${ctx.addresses.host}:`) : arg));
+  return args.map((arg) =>
+    /^grpc:\/\//.test(arg) ? ctx.addresses.map(arg, ctx.service.name).replace('//localhost:', `//${ctx.addresses.host}:`) : arg,
+  );
 }
 
 export function publishedPorts(ctx: NativeContext): number[] {
@@ -95,6 +103,7 @@ export function publishedPorts(ctx: NativeContext): number[] {
 
 export function nativeString(ctx: NativeContext, key: string): string {
   const value = ctx.service.native?.[key];
-  if (typeof value !== 'string' || !value) throw new Error(`services.${ctx.service.name}.x-native.${key} must be set in docker-compose.yml`);
+  if (typeof value !== 'string' || !value)
+    throw new Error(`services.${ctx.service.name}.x-native.${key} must be set in docker-compose.yml`);
   return value;
 }

@@ -26,7 +26,13 @@ export interface Plan {
 }
 
 /** What the runner does with each compose service: run it natively, or name it as compose-only. */
-export function planNative(order: ComposeService[], paths: Paths, addresses: AddressMap, all: ComposeService[] = order, pki?: PkiPaths): Plan {
+export function planNative(
+  order: ComposeService[],
+  paths: Paths,
+  addresses: AddressMap,
+  all: ComposeService[] = order,
+  pki?: PkiPaths,
+): Plan {
   const plan: Plan = { components: [], composeOnly: [] };
   const active = new Set(order.map((s) => s.name));
   const inactive = all.map((s) => s.name).filter((n) => !active.has(n));
@@ -38,7 +44,9 @@ export function planNative(order: ComposeService[], paths: Paths, addresses: Add
     }
     const factory = kind ? factories[kind] : undefined;
     if (!factory) {
-      throw new Error(`services.${service.name} in docker-compose.yml needs x-native.kind: one of ${[...NATIVE_KINDS, COMPOSE_ONLY].join(', ')}`);
+      throw new Error(
+        `services.${service.name} in docker-compose.yml needs x-native.kind: one of ${[...NATIVE_KINDS, COMPOSE_ONLY].join(', ')}`,
+      );
     }
     plan.components.push(factory({ paths, addresses, service, inactive, pki }));
   }

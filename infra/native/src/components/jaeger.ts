@@ -38,15 +38,18 @@ export function createJaeger(ctx: NativeContext): NativeComponent {
     ports: publishedPorts(ctx),
     debian: [],
     provision: [
-      { label: `Jaeger ${version} binary (Go build, a few minutes on first run)`, run: async () => { await ensureJaegerBinary(ctx.paths.cache, module, version); } },
+      {
+        label: `Jaeger ${version} binary (Go build, a few minutes on first run)`,
+        run: async () => {
+          await ensureJaegerBinary(ctx.paths.cache, module, version);
+        },
+      },
       { label: `Jaeger UI ${uiVersion} assets`, run: provisionUi },
     ],
     readyTimeoutMs: 60_000,
     get urls() {
       return [
-        uiAssets
-          ? { label: 'Jaeger UI', url: `${api}/search` }
-          : { label: 'Jaeger (placeholder page, no UI)', url: `${api}/api/services` },
+        uiAssets ? { label: 'Jaeger UI', url: `${api}/search` } : { label: 'Jaeger (placeholder page, no UI)', url: `${api}/api/services` },
         { label: 'OTLP/HTTP traces', url: `${scheme}://${ctx.addresses.host}:${ctx.addresses.port(ctx.service.name, 4318)}/v1/traces` },
       ];
     },
@@ -55,7 +58,7 @@ export function createJaeger(ctx: NativeContext): NativeComponent {
     },
     launch() {
       // The compose command names container paths; bind mounts say where they are natively.
-      const args = ctx.service.command.map((arg) => (arg.startsWith('/') ? hostPath(ctx, arg) ?? arg : arg));
+      const args = ctx.service.command.map((arg) => (arg.startsWith('/') ? (hostPath(ctx, arg) ?? arg) : arg));
       // infra/jaeger/config.yaml reads JAEGER_UI_ASSETS_PATH; compose leaves it unset (the image embeds the UI).
       const ui: Record<string, string> = uiAssets ? { JAEGER_UI_ASSETS_PATH: uiAssets } : {};
       return { command: binary, args, env: nativeEnv(ctx, { JAEGER_BADGER_DIR: badgerDir, ...ui }), cwd: ctx.paths.root };

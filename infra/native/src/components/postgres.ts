@@ -12,7 +12,9 @@ const asPostgres = (command: string, args: string[]) => ({
 });
 
 function postgresIds(): { uid: number; gid: number } {
-  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
+  const line = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('postgres:'));
   if (!line) throw new Error('the postgres system user does not exist: install the postgresql-15 Debian package');
   const [, , uid, gid] = line.split(':');
   return { uid: Number(uid), gid: Number(gid) };
@@ -32,7 +34,7 @@ export function createPostgres(ctx: NativeContext): NativeComponent {
   const env = nativeEnv(ctx);
   // A password file (secure mode) or the password itself, as the postgres image takes them.
   const passwordFile = env.POSTGRES_PASSWORD_FILE;
-  const password = () => (passwordFile ? readFileSync(passwordFile, 'utf8').trim() : env.POSTGRES_PASSWORD ?? '');
+  const password = () => (passwordFile ? readFileSync(passwordFile, 'utf8').trim() : (env.POSTGRES_PASSWORD ?? ''));
   const port = ctx.addresses.port(ctx.service.name, 5432);
   const user = env.POSTGRES_USER || 'postgres';
   const root = ctx.paths.postgresRoot;
@@ -50,8 +52,12 @@ export function createPostgres(ctx: NativeContext): NativeComponent {
   // Secure mode's init scripts connect as the image's do (TLS, password), with the container's
   // environment (HOPTRACE_SECRETS: where the roles' passwords are).
   const tls = ctx.pki ? { PGSSLMODE: 'verify-full', PGSSLROOTCERT: ctx.pki.ca } : {};
-  const psql = (file: string) => runCommand(join(BIN, 'psql'), ['-h', ctx.addresses.host, '-p', String(port), '-U', user, '-d', 'postgres',
-    '-v', 'ON_ERROR_STOP=1', '-q', '-f', file], { env: { ...process.env, ...env, ...tls, PGPASSWORD: password() } });
+  const psql = (file: string) =>
+    runCommand(
+      join(BIN, 'psql'),
+      ['-h', ctx.addresses.host, '-p', String(port), '-U', user, '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-q', '-f', file],
+      { env: { ...process.env, ...env, ...tls, PGPASSWORD: password() } },
+    );
 
   return {
     name: ctx.service.name,
@@ -91,8 +97,19 @@ export function createPostgres(ctx: NativeContext): NativeComponent {
       }
     },
     launch() {
-      const { command, args } = asPostgres('postgres', ['-D', data, '-p', String(port), '-k', socketDir,
-        '-c', `listen_addresses=${ctx.addresses.host}`, '-c', 'max_connections=200', ...settings.flatMap(([name, value]) => ['-c', `${name}=${value}`])]);
+      const { command, args } = asPostgres('postgres', [
+        '-D',
+        data,
+        '-p',
+        String(port),
+        '-k',
+        socketDir,
+        '-c',
+        `listen_addresses=${ctx.addresses.host}`,
+        '-c',
+        'max_connections=200',
+        ...settings.flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+      ]);
       // SIGINT is PostgreSQL's "fast" shutdown: roll back open transactions, checkpoint, exit.
       return { command, args, env, cwd: '/', stopSignal: 'SIGINT', stopTimeoutMs: 30_000 };
     },
@@ -104,7 +121,10 @@ export function createPostgres(ctx: NativeContext): NativeComponent {
     // What the postgres image does with /docker-entrypoint-initdb.d on an empty data directory.
     async afterReady() {
       if (existsSync(initialised) || !initScripts || !existsSync(initScripts)) return;
-      for (const file of readdirSync(initScripts).filter((f) => f.endsWith('.sql')).sort()) await psql(join(initScripts, file));
+      for (const file of readdirSync(initScripts)
+        .filter((f) => f.endsWith('.sql'))
+        .sort())
+        await psql(join(initScripts, file));
       writeFileSync(initialised, `${new Date().toISOString()}\n`);
     },
   };

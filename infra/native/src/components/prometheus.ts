@@ -52,7 +52,12 @@ export function createPrometheus(ctx: NativeContext): NativeComponent {
       const kept = ctx.service.command.filter((a) => !rewritten.has(a.split('=')[0]!));
       return {
         command: '/usr/bin/prometheus',
-        args: [`--config.file=${configOut}`, `--storage.tsdb.path=${storage}`, `--web.listen-address=${ctx.addresses.host}:${port}`, ...kept],
+        args: [
+          `--config.file=${configOut}`,
+          `--storage.tsdb.path=${storage}`,
+          `--web.listen-address=${ctx.addresses.host}:${port}`,
+          ...kept,
+        ],
         env: nativeEnv(ctx),
         cwd: ctx.paths.root,
       };

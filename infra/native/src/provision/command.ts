@@ -14,14 +14,21 @@ export interface RunOptions {
 /** Runs a command to completion; on failure the error carries the tail of its output. */
 export function runCommand(command: string, args: string[], options: RunOptions = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env,
-      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
     let output = '';
-    const keep = (chunk: Buffer) => { output = (output + chunk.toString()).slice(-20_000); };
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-20_000);
+    };
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
     if (child.stdin) {
-      child.stdin.on('error', () => { /* the command may exit before reading its input */ });
+      child.stdin.on('error', () => {
+        /* the command may exit before reading its input */
+      });
       child.stdin.end(options.input);
     }
     const started = Date.now();
@@ -35,7 +42,12 @@ export function runCommand(command: string, args: string[], options: RunOptions 
     child.once('close', (code) => {
       clearInterval(heartbeat);
       if (code === 0) resolve(output);
-      else reject(new Error(`${command} ${options.secretArgs ? '(arguments not shown: they hold secrets)' : args.join(' ')} failed (exit ${code}):\n${output.split('\n').slice(-25).join('\n')}`));
+      else
+        reject(
+          new Error(
+            `${command} ${options.secretArgs ? '(arguments not shown: they hold secrets)' : args.join(' ')} failed (exit ${code}):\n${output.split('\n').slice(-25).join('\n')}`,
+          ),
+        );
     });
   });
 }

@@ -11,7 +11,9 @@ import { commandExists, runCommand } from './command';
  */
 export async function ensureComposeCheck(cache: string, root: string): Promise<string> {
   const source = join(root, 'infra', 'compose-check');
-  const files = readdirSync(source).filter((f) => f.endsWith('.go') || f === 'go.mod' || f === 'go.sum').sort();
+  const files = readdirSync(source)
+    .filter((f) => f.endsWith('.go') || f === 'go.mod' || f === 'go.sum')
+    .sort();
   const hash = createHash('sha256');
   for (const f of files) hash.update(f).update(readFileSync(join(source, f)));
   const version = /github\.com\/compose-spec\/compose-go\/v2 (v\S+)/.exec(readFileSync(join(source, 'go.mod'), 'utf8'))?.[1];
@@ -19,12 +21,18 @@ export async function ensureComposeCheck(cache: string, root: string): Promise<s
   const dir = join(cache, 'compose-check', `${version}-${hash.digest('hex').slice(0, 12)}`);
   const binary = join(dir, 'compose-check');
   if (existsSync(join(dir, '.complete')) && existsSync(binary)) return binary;
-  if (!(await commandExists('go'))) throw new Error('Go (1.24 or newer) is needed to build the compose-go check; install it from https://go.dev/dl or Debian\'s golang package');
+  if (!(await commandExists('go')))
+    throw new Error(
+      "Go (1.24 or newer) is needed to build the compose-go check; install it from https://go.dev/dl or Debian's golang package",
+    );
   mkdirSync(dir, { recursive: true });
   // GOTOOLCHAIN=local: build with the Go that is installed instead of fetching another toolchain.
   const env = { ...process.env, GOTOOLCHAIN: 'local', CGO_ENABLED: '0' };
-  await runCommand('go', ['build', '-trimpath', '-o', join(dir, 'compose-check.partial'), '.'],
-    { cwd: source, env, label: `building the compose-go ${version} check` });
+  await runCommand('go', ['build', '-trimpath', '-o', join(dir, 'compose-check.partial'), '.'], {
+    cwd: source,
+    env,
+    label: `building the compose-go ${version} check`,
+  });
   renameSync(join(dir, 'compose-check.partial'), binary);
   writeFileSync(join(dir, '.complete'), `${new Date().toISOString()}\n`);
   return binary;
@@ -51,7 +59,10 @@ export interface ComposeGoReport {
 export function loadWithComposeGo(binary: string, dir: string, files: string[] = []): ComposeGoReport[] {
   const run = spawnSync(binary, ['-project-directory', dir, ...files.flatMap((f) => ['-f', f])], { env: {}, encoding: 'utf8' });
   if (run.error) throw run.error;
-  const reports = run.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as ComposeGoReport);
+  const reports = run.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as ComposeGoReport);
   if (reports.length === 0) throw new Error(`compose-check printed no report (exit ${run.status}): ${run.stderr}`);
   return reports;
 }

@@ -22,7 +22,9 @@ export async function ensureDebianPackages(needs: DebianNeed[]): Promise<string[
   if (pkgs.length === 0) return [];
   const reasons = missing.map((n) => `${n.pkg} (${n.why})`).join(', ');
   if (process.getuid?.() !== 0 || !existsSync('/usr/bin/apt-get')) {
-    throw new Error(`missing system packages: ${reasons}.\nInstall them, then start again:\n  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${pkgs.join(' ')}`);
+    throw new Error(
+      `missing system packages: ${reasons}.\nInstall them, then start again:\n  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${pkgs.join(' ')}`,
+    );
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   await runCommand('apt-get', ['update', '-q'], { env, label: 'running apt-get update' });

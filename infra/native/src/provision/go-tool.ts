@@ -12,7 +12,10 @@ export async function ensureGoTool(cache: string, module: string, version: strin
   const dir = join(cache, name, version);
   const binary = join(dir, name);
   if (existsSync(join(dir, '.complete')) && existsSync(binary)) return binary;
-  if (!(await commandExists('go'))) throw new Error(`Go (1.24 or newer) is needed to build ${what} ${version}; install it from https://go.dev/dl or Debian's golang package`);
+  if (!(await commandExists('go')))
+    throw new Error(
+      `Go (1.24 or newer) is needed to build ${what} ${version}; install it from https://go.dev/dl or Debian's golang package`,
+    );
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'go.mod'), `module hoptrace.local/${name}-tool\n\ngo 1.24\n`);
   // GOTOOLCHAIN=local: build with the Go that is installed instead of fetching another toolchain.

@@ -88,7 +88,11 @@ async function extract(archive: string, into: string, what: string): Promise<voi
     // GNU tar refuses members with `..` and strips leading `/`: nothing lands outside `into`.
     await runCommand('tar', ['-xzf', archive, '-C', into]);
   } catch (err) {
-    const detail = (err as Error).message.split('\n').map((l) => l.trim()).find((l) => l.startsWith('tar:') || l.startsWith('gzip:')) ?? 'tar failed';
+    const detail =
+      (err as Error).message
+        .split('\n')
+        .map((l) => l.trim())
+        .find((l) => l.startsWith('tar:') || l.startsWith('gzip:')) ?? 'tar failed';
     throw new JaegerUiUnavailable(`${what} is not a readable .tar.gz (${detail})`);
   }
 }
@@ -101,15 +105,19 @@ async function download(url: string, file: string, connectTimeoutMs: number): Pr
     res = await fetch(url, { signal: answered.signal });
   } catch (err) {
     const cause = (err as { cause?: { message?: string } }).cause?.message;
-    throw new JaegerUiUnavailable(answered.signal.aborted
-      ? `${url} did not answer within ${connectTimeoutMs / 1000} s`
-      : `${url} could not be fetched (${cause ?? (err as Error).message})`);
+    throw new JaegerUiUnavailable(
+      answered.signal.aborted
+        ? `${url} did not answer within ${connectTimeoutMs / 1000} s`
+        : `${url} could not be fetched (${cause ?? (err as Error).message})`,
+    );
   } finally {
     clearTimeout(timer);
   }
   if (!res.ok || !res.body) throw new JaegerUiUnavailable(`${url} answered ${res.status}`);
   try {
-    await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), createWriteStream(file), { signal: AbortSignal.timeout(120_000) });
+    await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), createWriteStream(file), {
+      signal: AbortSignal.timeout(120_000),
+    });
   } catch (err) {
     throw new JaegerUiUnavailable(`${url} broke off while downloading (${(err as Error).message})`);
   }
@@ -117,7 +125,10 @@ async function download(url: string, file: string, connectTimeoutMs: number): Pr
 
 function buildRoot(base: string, what: string): string {
   const root = BUILD_ROOTS.map((r) => join(base, r)).find((r) => existsSync(join(r, 'index.html')));
-  if (!root) throw new JaegerUiUnavailable(`${what} is not a jaeger-ui build: no index.html in ${BUILD_ROOTS.map((r) => (r === '.' ? 'its top' : r)).join(' or ')}`);
+  if (!root)
+    throw new JaegerUiUnavailable(
+      `${what} is not a jaeger-ui build: no index.html in ${BUILD_ROOTS.map((r) => (r === '.' ? 'its top' : r)).join(' or ')}`,
+    );
   return root;
 }
 
@@ -141,4 +152,3 @@ export function inspectJaegerUiBuild(root: string): { version: string } {
   }
   throw new JaegerUiUnavailable(`the jaeger-ui build names no UI version in ${entries.join(', ')}`);
 }
-

@@ -25,7 +25,10 @@ ${deps.join('\n')}
 
 async function requireJavaAndMaven(what: string): Promise<void> {
   for (const tool of ['java', 'mvn']) {
-    if (!(await commandExists(tool))) throw new Error(`${tool} is needed to fetch and run ${what}; install Java 17 and Maven (Debian: apt-get install -y openjdk-17-jre-headless maven)`);
+    if (!(await commandExists(tool)))
+      throw new Error(
+        `${tool} is needed to fetch and run ${what}; install Java 17 and Maven (Debian: apt-get install -y openjdk-17-jre-headless maven)`,
+      );
   }
 }
 
@@ -41,8 +44,10 @@ async function ensureClasspath(cache: string, key: string, what: string, depende
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'pom.xml'), pom(key.replace(/\W+/g, '-'), key.split('/').pop()!, dependencies));
   rmSync(join(dir, 'libs.partial'), { recursive: true, force: true });
-  await runCommand('mvn', ['-B', '-q', 'dependency:copy-dependencies', '-DincludeScope=runtime', '-DoutputDirectory=libs.partial'],
-    { cwd: dir, label: `downloading ${what} from Maven Central` });
+  await runCommand('mvn', ['-B', '-q', 'dependency:copy-dependencies', '-DincludeScope=runtime', '-DoutputDirectory=libs.partial'], {
+    cwd: dir,
+    label: `downloading ${what} from Maven Central`,
+  });
   rmSync(libs, { recursive: true, force: true });
   renameSync(join(dir, 'libs.partial'), libs);
   writeFileSync(join(dir, '.complete'), `${new Date().toISOString()}\n`);
@@ -60,7 +65,10 @@ export function ensureKafkaJars(cache: string, version: string): Promise<string>
  * broker's cache entry, shared by every checkout, stays as it is.
  */
 export function ensureKafkaTools(cache: string, version: string): Promise<string> {
-  return ensureClasspath(cache, `kafka-tools/${version}`, `Kafka ${version} tools`, [`org.apache.kafka:kafka-tools:${version}`, LOG4J_SLF4J]);
+  return ensureClasspath(cache, `kafka-tools/${version}`, `Kafka ${version} tools`, [
+    `org.apache.kafka:kafka-tools:${version}`,
+    LOG4J_SLF4J,
+  ]);
 }
 
 export const JMX_EXPORTER = 'io.prometheus.jmx:jmx_prometheus_javaagent';
@@ -75,8 +83,11 @@ export async function ensureJmxExporter(cache: string, version: string): Promise
   if (existsSync(join(dir, '.complete')) && existsSync(jar)) return jar;
   await requireJavaAndMaven(`the JMX exporter ${version}`);
   mkdirSync(dir, { recursive: true });
-  await runCommand('mvn', ['-B', '-q', 'dependency:copy', `-Dartifact=${JMX_EXPORTER}:${version}`, '-Dtransitive=false', `-DoutputDirectory=${dir}`],
-    { cwd: dir, label: `downloading the JMX exporter ${version} from Maven Central` });
+  await runCommand(
+    'mvn',
+    ['-B', '-q', 'dependency:copy', `-Dartifact=${JMX_EXPORTER}:${version}`, '-Dtransitive=false', `-DoutputDirectory=${dir}`],
+    { cwd: dir, label: `downloading the JMX exporter ${version} from Maven Central` },
+  );
   if (!existsSync(jar)) throw new Error(`Maven did not leave ${jar}`);
   writeFileSync(join(dir, '.complete'), `${new Date().toISOString()}\n`);
   return jar;

@@ -8,7 +8,9 @@ import { Agent } from 'undici';
  * presenting the operator's certificate (hoptrace-admin), as services present theirs to each other.
  */
 export function adminDispatcher(pki: PkiPaths): Agent {
-  return new Agent({ connect: { ca: readFileSync(pki.ca), cert: readFileSync(pki.cert(ADMIN_IDENTITY)), key: readFileSync(pki.key(ADMIN_IDENTITY)) } });
+  return new Agent({
+    connect: { ca: readFileSync(pki.ca), cert: readFileSync(pki.cert(ADMIN_IDENTITY)), key: readFileSync(pki.key(ADMIN_IDENTITY)) },
+  });
 }
 
 /** The operator's Kafka login in secure mode: TLS trusting the local CA, SCRAM-SHA-512 as hoptrace-admin (a super user). */

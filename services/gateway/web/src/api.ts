@@ -1,5 +1,16 @@
 import { parseErrorBody } from './lib/server-errors';
-import type { AppConfig, CreatedOrder, CreateOrderRequest, ErrorBody, FaultRule, FaultRuleInput, Notification, OrderTrace, OrderView, Product } from '@hoptrace/contracts';
+import type {
+  AppConfig,
+  CreatedOrder,
+  CreateOrderRequest,
+  ErrorBody,
+  FaultRule,
+  FaultRuleInput,
+  Notification,
+  OrderTrace,
+  OrderView,
+  Product,
+} from '@hoptrace/contracts';
 
 /**
  * Thin fetch wrappers for the gateway's /api. Bodies and headers are never logged: the order request
@@ -49,8 +60,7 @@ export const api = {
   products: () => request<Product[]>('/api/products'),
   order: (id: string, signal?: AbortSignal) => request<OrderView>(`/api/orders/${encodeURIComponent(id)}`, {}, signal),
   /** 404 while the trace is not in Jaeger yet, 503 while Jaeger is unreachable. */
-  orderTrace: (id: string, signal?: AbortSignal) =>
-    request<OrderTrace>(`/api/orders/${encodeURIComponent(id)}/trace`, {}, signal),
+  orderTrace: (id: string, signal?: AbortSignal) => request<OrderTrace>(`/api/orders/${encodeURIComponent(id)}/trace`, {}, signal),
   notifications: (orderId: string) => request<Notification[]>(`/api/notifications?orderId=${encodeURIComponent(orderId)}`),
   /** `headers`: the next-order fault's baggage and admin token, when one is armed. */
   createOrder: (body: CreateOrderRequest, headers: Record<string, string> = {}) =>

@@ -17,10 +17,14 @@ let unmount: (() => void) | undefined;
 
 function mount(route: Route, navigate: Navigate): () => void {
   switch (route.page) {
-    case 'shop': return mountShopPage(app!, navigate);
-    case 'order': return mountOrderPage(app!, route.orderId);
-    case 'chaos': return mountChaosPage(app!);
-    case 'not-found': return mountNotFoundPage(app!);
+    case 'shop':
+      return mountShopPage(app!, navigate);
+    case 'order':
+      return mountOrderPage(app!, route.orderId);
+    case 'chaos':
+      return mountChaosPage(app!);
+    case 'not-found':
+      return mountNotFoundPage(app!);
   }
 }
 

@@ -40,12 +40,14 @@ export function startTelemetry(): TracerProvider {
       [ATTR_SERVICE_VERSION]: __STOREFRONT_VERSION__,
       [ATTR_DEPLOYMENT_ENVIRONMENT_NAME]: __HOPTRACE_ENVIRONMENT__,
     }),
-    spanProcessors: [new BatchSpanProcessor({
-      exporter: new OTLPTraceExporter({ url: TRACES_PATH }),
-      // Its built-in flush listens for visibilitychange only; flushOnPageHide below also
-      // listens for `pagehide` on window, where an unload is announced.
-      disableAutoFlushOnDocumentHide: true,
-    })],
+    spanProcessors: [
+      new BatchSpanProcessor({
+        exporter: new OTLPTraceExporter({ url: TRACES_PATH }),
+        // Its built-in flush listens for visibilitychange only; flushOnPageHide below also
+        // listens for `pagehide` on window, where an unload is announced.
+        disableAutoFlushOnDocumentHide: true,
+      }),
+    ],
   });
   // What 2.x's WebTracerProvider#register() did: W3C trace context + baggage, stack context.
   trace.setGlobalTracerProvider(provider);
@@ -90,7 +92,12 @@ export async function traceUserStep<T>(name: string, run: () => Promise<T>): Pro
 
 /** Spans still queued when the tab is hidden or the page unloads would otherwise be lost. */
 function flushOnPageHide(provider: TracerProvider): void {
-  const flush = () => void provider.forceFlush().catch(() => { /* best effort: the page is going away */ });
-  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') flush(); });
+  const flush = () =>
+    void provider.forceFlush().catch(() => {
+      /* best effort: the page is going away */
+    });
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') flush();
+  });
   window.addEventListener('pagehide', flush);
 }

@@ -1,6 +1,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { addItem, canAdd, clampQuantity, MAX_LINES, parseCart, priceCart, pruneCart, removeItem, setQuantity, toOrderItems, type Cart } from '../src/lib/cart';
+import {
+  addItem,
+  canAdd,
+  clampQuantity,
+  MAX_LINES,
+  parseCart,
+  priceCart,
+  pruneCart,
+  removeItem,
+  setQuantity,
+  toOrderItems,
+  type Cart,
+} from '../src/lib/cart';
 import type { Product } from '@hoptrace/contracts';
 
 const products: Product[] = [
@@ -35,12 +47,21 @@ test('a new product cannot be added once the cart has the maximum number of line
 });
 
 test('removing a product drops its line only', () => {
-  const cart: Cart = [{ sku: 'MUG-01', quantity: 1 }, { sku: 'TEE-02', quantity: 2 }];
+  const cart: Cart = [
+    { sku: 'MUG-01', quantity: 1 },
+    { sku: 'TEE-02', quantity: 2 },
+  ];
   assert.deepEqual(removeItem(cart, 'MUG-01'), [{ sku: 'TEE-02', quantity: 2 }]);
 });
 
 test('the total is the sum of unit price times quantity, in cents', () => {
-  const priced = priceCart([{ sku: 'MUG-01', quantity: 3 }, { sku: 'TEE-02', quantity: 1 }], products);
+  const priced = priceCart(
+    [
+      { sku: 'MUG-01', quantity: 3 },
+      { sku: 'TEE-02', quantity: 1 },
+    ],
+    products,
+  );
   assert.equal(priced.totalCents, 3 * 1250 + 1999);
   assert.equal(priced.itemCount, 4);
   assert.equal(priced.lines[0]?.lineCents, 3750);
@@ -48,7 +69,10 @@ test('the total is the sum of unit price times quantity, in cents', () => {
 });
 
 test('lines for products missing from the catalogue are pruned, and an unchanged cart keeps its identity', () => {
-  const cart: Cart = [{ sku: 'MUG-01', quantity: 1 }, { sku: 'GONE-9', quantity: 1 }];
+  const cart: Cart = [
+    { sku: 'MUG-01', quantity: 1 },
+    { sku: 'GONE-9', quantity: 1 },
+  ];
   assert.deepEqual(pruneCart(cart, products), [{ sku: 'MUG-01', quantity: 1 }]);
   const clean: Cart = [{ sku: 'MUG-01', quantity: 1 }];
   assert.equal(pruneCart(clean, products), clean);
@@ -62,7 +86,19 @@ test('a stored cart is parsed defensively: junk, duplicates and bad quantities a
   assert.deepEqual(parseCart(null), []);
   assert.deepEqual(parseCart('not json'), []);
   assert.deepEqual(parseCart('{"sku":"MUG-01"}'), []);
-  assert.deepEqual(parseCart(JSON.stringify([
-    { sku: 'MUG-01', quantity: 500 }, { sku: 'MUG-01', quantity: 1 }, { sku: 7, quantity: 1 }, null, { sku: 'TEE-02', quantity: 0 },
-  ])), [{ sku: 'MUG-01', quantity: 99 }, { sku: 'TEE-02', quantity: 1 }]);
+  assert.deepEqual(
+    parseCart(
+      JSON.stringify([
+        { sku: 'MUG-01', quantity: 500 },
+        { sku: 'MUG-01', quantity: 1 },
+        { sku: 7, quantity: 1 },
+        null,
+        { sku: 'TEE-02', quantity: 0 },
+      ]),
+    ),
+    [
+      { sku: 'MUG-01', quantity: 99 },
+      { sku: 'TEE-02', quantity: 1 },
+    ],
+  );
 });

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { describeAdminFailure, formatRule, mapRuleFieldErrors, toRuleInputs, validateRuleForm, type RuleForm } from '../src/lib/fault-rules';
+import {
+  describeAdminFailure,
+  formatRule,
+  mapRuleFieldErrors,
+  toRuleInputs,
+  validateRuleForm,
+  type RuleForm,
+} from '../src/lib/fault-rules';
 
 const form: RuleForm = { service: 'payments', kind: 'latency', param: '300', rate: '1', route: '' };
 
@@ -17,8 +24,10 @@ test('latency needs a whole number of milliseconds from 0 to 600000', () => {
 });
 
 test('other kinds take no delay: a typed one is not sent', () => {
-  assert.deepEqual(validateRuleForm({ ...form, kind: 'error', param: 'whatever' }),
-    { ok: true, rule: { service: 'payments', kind: 'error', rate: 1 } });
+  assert.deepEqual(validateRuleForm({ ...form, kind: 'error', param: 'whatever' }), {
+    ok: true,
+    rule: { service: 'payments', kind: 'error', rate: 1 },
+  });
 });
 
 test('only the known services and kinds are accepted', () => {
@@ -48,21 +57,28 @@ test('a route prefix is trimmed, optional and at most 200 characters', () => {
 
 test('a rule reads as service, kind, share of requests and route', () => {
   assert.equal(formatRule({ service: 'payments', kind: 'latency', param: 300, rate: 1 }), 'payments: latency 300 ms · 100% of requests');
-  assert.equal(formatRule({ service: 'orders', kind: 'error', rate: 0.125, route: '/orders' }), 'orders: error · 12.5% of requests · only /orders');
+  assert.equal(
+    formatRule({ service: 'orders', kind: 'error', rate: 0.125, route: '/orders' }),
+    'orders: error · 12.5% of requests · only /orders',
+  );
 });
 
 test('rules are sent back without their ids', () => {
-  assert.deepEqual(toRuleInputs([{ id: 'a1', service: 'inventory', kind: 'hang', rate: 0.5, route: '/reservations' }]),
-    [{ service: 'inventory', kind: 'hang', rate: 0.5, route: '/reservations' }]);
+  assert.deepEqual(toRuleInputs([{ id: 'a1', service: 'inventory', kind: 'hang', rate: 0.5, route: '/reservations' }]), [
+    { service: 'inventory', kind: 'hang', rate: 0.5, route: '/reservations' },
+  ]);
 });
 
 test('server field errors of the added rule mark its inputs; others go to the summary', () => {
-  const mapped = mapRuleFieldErrors({
-    'rules.2.param': 'Too big: expected number to be <=600000',
-    'rules.2.rate': 'at most 1',
-    'rules.0.kind': 'Invalid option',
-    rules: 'at most 50 items',
-  }, 2);
+  const mapped = mapRuleFieldErrors(
+    {
+      'rules.2.param': 'Too big: expected number to be <=600000',
+      'rules.2.rate': 'at most 1',
+      'rules.0.kind': 'Invalid option',
+      rules: 'at most 50 items',
+    },
+    2,
+  );
   assert.deepEqual(mapped.inputs, { param: 'Too big: expected number to be <=600000', rate: 'Must be at most 1.' });
   assert.deepEqual(mapped.general, ['rules.0.kind: Invalid option', 'Rules: Must be at most 50 items.']);
 });

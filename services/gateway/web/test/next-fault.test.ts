@@ -7,8 +7,14 @@ test('no service means no fault for the next order', () => {
 });
 
 test('a fault is a known service and kind, with milliseconds for latency only', () => {
-  assert.deepEqual(validateNextFault({ service: 'payments', kind: 'error', param: '5' }), { ok: true, fault: { service: 'payments', kind: 'error' } });
-  assert.deepEqual(validateNextFault({ service: 'orders', kind: 'latency', param: '300' }), { ok: true, fault: { service: 'orders', kind: 'latency', param: 300 } });
+  assert.deepEqual(validateNextFault({ service: 'payments', kind: 'error', param: '5' }), {
+    ok: true,
+    fault: { service: 'payments', kind: 'error' },
+  });
+  assert.deepEqual(validateNextFault({ service: 'orders', kind: 'latency', param: '300' }), {
+    ok: true,
+    fault: { service: 'orders', kind: 'latency', param: 300 },
+  });
   assert.ok(!validateNextFault({ service: 'orders', kind: 'latency', param: '' }).ok, 'latency without a delay');
   assert.ok(!validateNextFault({ service: 'billing', kind: 'error', param: '' }).ok, 'unknown service');
   assert.ok(!validateNextFault({ service: 'orders', kind: 'boom', param: '' }).ok, 'unknown kind');

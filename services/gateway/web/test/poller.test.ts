@@ -8,7 +8,9 @@ function manualSchedule() {
   const schedule: Schedule = (run, ms) => {
     const entry = { run, ms, cancelled: false };
     pending.push(entry);
-    return () => { entry.cancelled = true; };
+    return () => {
+      entry.cancelled = true;
+    };
   };
   const fireNext = async () => {
     const entry = pending.shift();
@@ -23,7 +25,10 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 test('error backoff doubles from the interval and is capped', () => {
   assert.equal(backoffDelay(0), 1000);
-  assert.deepEqual([1, 2, 3, 4].map((n) => backoffDelay(n)), [2000, 4000, 8000, 16000]);
+  assert.deepEqual(
+    [1, 2, 3, 4].map((n) => backoffDelay(n)),
+    [2000, 4000, 8000, 16000],
+  );
   assert.equal(backoffDelay(10), 30_000);
 });
 
@@ -31,8 +36,13 @@ test('polling repeats every interval and stops once the value is final', async (
   const values = ['pending', 'paid', 'completed'];
   const seen: string[] = [];
   const timers = manualSchedule();
-  startPolling({ load: async () => values.shift()!, onValue: (v) => seen.push(v), onError: () => assert.fail('no errors expected'),
-    isDone: (v) => v === 'completed', schedule: timers.schedule });
+  startPolling({
+    load: async () => values.shift()!,
+    onValue: (v) => seen.push(v),
+    onError: () => assert.fail('no errors expected'),
+    isDone: (v) => v === 'completed',
+    schedule: timers.schedule,
+  });
   await settle();
   await timers.fireNext();
   await timers.fireNext();
@@ -45,8 +55,15 @@ test('consecutive errors back off, and a success resets the delay', async () => 
   const delays: number[] = [];
   const timers = manualSchedule();
   startPolling({
-    load: async () => { const next = results.shift()!; if (next instanceof Error) throw next; return next; },
-    onValue: () => {}, onError: (_e, ms) => delays.push(ms), isDone: (v) => v === 'completed', schedule: timers.schedule,
+    load: async () => {
+      const next = results.shift()!;
+      if (next instanceof Error) throw next;
+      return next;
+    },
+    onValue: () => {},
+    onError: (_e, ms) => delays.push(ms),
+    isDone: (v) => v === 'completed',
+    schedule: timers.schedule,
   });
   await settle();
   assert.equal(timers.pending[0]?.ms, 2000);
@@ -60,8 +77,16 @@ test('consecutive errors back off, and a success resets the delay', async () => 
 test('stopping cancels the scheduled tick and aborts the request in flight', async () => {
   const timers = manualSchedule();
   let signal: AbortSignal | undefined;
-  const poller = startPolling({ load: async (s) => { signal = s; return 'pending'; }, onValue: () => {}, onError: () => {},
-    isDone: () => false, schedule: timers.schedule });
+  const poller = startPolling({
+    load: async (s) => {
+      signal = s;
+      return 'pending';
+    },
+    onValue: () => {},
+    onError: () => {},
+    isDone: () => false,
+    schedule: timers.schedule,
+  });
   await settle();
   poller.stop();
   assert.equal(timers.pending[0]?.cancelled, true);

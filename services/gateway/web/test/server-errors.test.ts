@@ -2,11 +2,22 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { describeCheckoutFailure, fieldMessage, mapServerFields, parseErrorBody } from '../src/lib/server-errors';
 
-const sent = [{ sku: 'MUG-01', quantity: 1 }, { sku: 'TEE-02', quantity: 100 }];
+const sent = [
+  { sku: 'MUG-01', quantity: 1 },
+  { sku: 'TEE-02', quantity: 100 },
+];
 
 test('server field paths map to the matching checkout inputs', () => {
-  const mapped = mapServerFields({ email: 'an email address', 'payment.cardNumber': '12 to 19 digits', 'payment.expiry': 'MM/YY', 'payment.cvc': '3 or 4 digits' }, sent);
-  assert.deepEqual(mapped.inputs, { email: 'Must be an email address.', cardNumber: 'Must be 12 to 19 digits.', expiry: 'MM/YY', cvc: 'Must be 3 or 4 digits.' });
+  const mapped = mapServerFields(
+    { email: 'an email address', 'payment.cardNumber': '12 to 19 digits', 'payment.expiry': 'MM/YY', 'payment.cvc': '3 or 4 digits' },
+    sent,
+  );
+  assert.deepEqual(mapped.inputs, {
+    email: 'Must be an email address.',
+    cardNumber: 'Must be 12 to 19 digits.',
+    expiry: 'MM/YY',
+    cvc: 'Must be 3 or 4 digits.',
+  });
   assert.deepEqual(mapped.general, []);
 });
 
@@ -29,8 +40,10 @@ test('only the documented error body shape is accepted', () => {
   assert.equal(parseErrorBody(null), null);
   assert.equal(parseErrorBody('<html>Bad gateway</html>'), null);
   assert.equal(parseErrorBody({ error: 'boom' }), null);
-  assert.deepEqual(parseErrorBody({ error: { code: 'invalid', message: 'bad', fields: { email: 'x', n: 3 } }, orderId: 'o-1' }),
-    { error: { code: 'invalid', message: 'bad', fields: { email: 'x' } }, orderId: 'o-1' });
+  assert.deepEqual(parseErrorBody({ error: { code: 'invalid', message: 'bad', fields: { email: 'x', n: 3 } }, orderId: 'o-1' }), {
+    error: { code: 'invalid', message: 'bad', fields: { email: 'x' } },
+    orderId: 'o-1',
+  });
 });
 
 test('a declined payment (402) asks for another card and marks the card number', () => {

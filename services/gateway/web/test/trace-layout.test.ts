@@ -4,9 +4,20 @@ import { barGeometry, offsetPercent, traceWindow, waterfallRows } from '../src/l
 import type { TraceSpanView } from '@hoptrace/contracts';
 
 function span(spanId: string, parentSpanId: string | undefined, startOffsetUs: number, durationUs = 100, name = spanId): TraceSpanView {
-  return { spanId, ...(parentSpanId ? { parentSpanId } : {}), service: 'svc', name, startOffsetUs, durationUs, error: false, attributes: {}, events: [] };
+  return {
+    spanId,
+    ...(parentSpanId ? { parentSpanId } : {}),
+    service: 'svc',
+    name,
+    startOffsetUs,
+    durationUs,
+    error: false,
+    attributes: {},
+    events: [],
+  };
 }
-const layout = (spans: TraceSpanView[]) => waterfallRows(spans).map((r) => `${'  '.repeat(r.depth)}${r.span.spanId}${r.parentMissing ? ' (parent missing)' : ''}`);
+const layout = (spans: TraceSpanView[]) =>
+  waterfallRows(spans).map((r) => `${'  '.repeat(r.depth)}${r.span.spanId}${r.parentMissing ? ' (parent missing)' : ''}`);
 
 test('unordered spans come out parents first, each subtree before the next sibling, siblings by start', () => {
   const spans = [span('c2', 'b', 300), span('b2', 'a', 500), span('c1', 'b', 200), span('a', undefined, 0), span('b', 'a', 100)];

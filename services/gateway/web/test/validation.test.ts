@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isExpired, normalizeCardNumber, normalizeCheckout, validateCart, validateCheckout, type CheckoutInput } from '../src/lib/validation';
+import {
+  isExpired,
+  normalizeCardNumber,
+  normalizeCheckout,
+  validateCart,
+  validateCheckout,
+  type CheckoutInput,
+} from '../src/lib/validation';
 
 const now = new Date(2026, 5, 15); // 15 June 2026
 const valid: CheckoutInput = { email: 'ada@example.com', cardNumber: '4242 4242 4242 4242', expiry: '12/29', cvc: '123' };
@@ -50,8 +57,12 @@ test('the CVC is 3 or 4 digits', () => {
 });
 
 test('what is sent is trimmed and has spaces removed from the card number and expiry', () => {
-  assert.deepEqual(normalizeCheckout({ email: ' ada@example.com ', cardNumber: '4242 4242 4242 4242', expiry: '12 / 29', cvc: ' 123 ' }),
-    { email: 'ada@example.com', cardNumber: '4242424242424242', expiry: '12/29', cvc: '123' });
+  assert.deepEqual(normalizeCheckout({ email: ' ada@example.com ', cardNumber: '4242 4242 4242 4242', expiry: '12 / 29', cvc: ' 123 ' }), {
+    email: 'ada@example.com',
+    cardNumber: '4242424242424242',
+    expiry: '12/29',
+    cvc: '123',
+  });
 });
 
 test('an empty cart cannot be checked out', () => {

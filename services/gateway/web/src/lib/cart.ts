@@ -68,8 +68,13 @@ export function priceCart(cart: Cart, products: readonly Product[]): PricedCart 
   for (const line of cart) {
     const product = bySku.get(line.sku);
     if (!product) continue;
-    lines.push({ ...line, name: product.name, unitCents: product.priceCents,
-      lineCents: product.priceCents * line.quantity, stock: product.stock });
+    lines.push({
+      ...line,
+      name: product.name,
+      unitCents: product.priceCents,
+      lineCents: product.priceCents * line.quantity,
+      stock: product.stock,
+    });
   }
   return {
     lines,
@@ -86,7 +91,11 @@ export function toOrderItems(cart: Cart): OrderItemInput[] {
 export function parseCart(json: string | null): Cart {
   if (!json) return [];
   let raw: unknown;
-  try { raw = JSON.parse(json); } catch { return []; }
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    return [];
+  }
   if (!Array.isArray(raw)) return [];
   let cart: Cart = [];
   for (const item of raw as unknown[]) {

@@ -1,7 +1,14 @@
 import { fieldMessage } from './server-errors';
 import {
-  FAULT_KINDS, MAX_LATENCY_MS, MAX_ROUTE_LENGTH, SERVICE_NAMES,
-  type ErrorBody, type FaultKind, type FaultRule, type FaultRuleInput, type ServiceName,
+  FAULT_KINDS,
+  MAX_LATENCY_MS,
+  MAX_ROUTE_LENGTH,
+  SERVICE_NAMES,
+  type ErrorBody,
+  type FaultKind,
+  type FaultRule,
+  type FaultRuleInput,
+  type ServiceName,
 } from '@hoptrace/contracts';
 
 /** The global fault rules form, checked in the page against the limits of the server's FaultRuleInput. No DOM here. */
@@ -74,7 +81,8 @@ export function formatRate(rate: number): string {
 export function formatRule(rule: FaultRuleInput): string {
   const kind = rule.kind === 'latency' && rule.param !== undefined ? `latency ${rule.param} ms` : rule.kind;
   return [`${rule.service}: ${kind}`, `${formatRate(rule.rate ?? 1)} of requests`, rule.route ? `only ${rule.route}` : '']
-    .filter(Boolean).join(' · ');
+    .filter(Boolean)
+    .join(' · ');
 }
 
 export interface MappedRuleErrors {

@@ -20,8 +20,7 @@ export interface NextFaultForm {
 }
 
 export type NextFaultValidation =
-  | { ok: true; fault: NextFault | null }
-  | { ok: false; errors: Pick<RuleFieldErrors, 'service' | 'kind' | 'param'> };
+  { ok: true; fault: NextFault | null } | { ok: false; errors: Pick<RuleFieldErrors, 'service' | 'kind' | 'param'> };
 
 export function validateNextFault(form: NextFaultForm): NextFaultValidation {
   if (form.service === '') return { ok: true, fault: null };

@@ -1,8 +1,4 @@
-export type Route =
-  | { page: 'shop' }
-  | { page: 'order'; orderId: string }
-  | { page: 'chaos' }
-  | { page: 'not-found' };
+export type Route = { page: 'shop' } | { page: 'order'; orderId: string } | { page: 'chaos' } | { page: 'not-found' };
 
 export const CHAOS_PATH = '/chaos';
 

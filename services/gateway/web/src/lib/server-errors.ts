@@ -54,7 +54,8 @@ export function parseErrorBody(body: unknown): ErrorBody | null {
   const parsed: ErrorBody = { error: { code, message } };
   if (typeof fields === 'object' && fields !== null) {
     parsed.error.fields = Object.fromEntries(
-      Object.entries(fields).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+      Object.entries(fields).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+    );
   }
   if (typeof orderId === 'string' && orderId !== '') parsed.orderId = orderId;
   return parsed;
@@ -85,26 +86,53 @@ export function describeCheckoutFailure(status: number, body: ErrorBody | null):
     fieldErrors: {},
   };
   if (status === 400 || status === 422) {
-    return { ...base, kind: 'invalid', title: 'Some details need fixing',
-      message: 'The shop could not accept the order as entered. Correct the fields marked below and place the order again.' };
+    return {
+      ...base,
+      kind: 'invalid',
+      title: 'Some details need fixing',
+      message: 'The shop could not accept the order as entered. Correct the fields marked below and place the order again.',
+    };
   }
   if (status === 402) {
-    return { ...base, kind: 'declined', title: 'Your card was declined',
+    return {
+      ...base,
+      kind: 'declined',
+      title: 'Your card was declined',
       fieldErrors: { cardNumber: 'This card was declined: use another card.' },
-      message: 'The payment was not accepted and nothing was charged. Please use another card.' };
+      message: 'The payment was not accepted and nothing was charged. Please use another card.',
+    };
   }
   if (status === 409) {
-    return { ...base, kind: 'stock', title: 'Not enough stock', refreshProducts: true,
-      message: 'Some items no longer have enough stock. The stock levels have been refreshed: reduce the quantity or remove the item, then place the order again.' };
+    return {
+      ...base,
+      kind: 'stock',
+      title: 'Not enough stock',
+      refreshProducts: true,
+      message:
+        'Some items no longer have enough stock. The stock levels have been refreshed: reduce the quantity or remove the item, then place the order again.',
+    };
   }
   if (status === 503) {
-    return { ...base, kind: 'unavailable', title: 'The shop is temporarily unavailable',
-      message: 'Part of the shop is down or too slow right now, so the order could not be completed and nothing was charged. Please try again in a few moments.' };
+    return {
+      ...base,
+      kind: 'unavailable',
+      title: 'The shop is temporarily unavailable',
+      message:
+        'Part of the shop is down or too slow right now, so the order could not be completed and nothing was charged. Please try again in a few moments.',
+    };
   }
   if (status === 0) {
-    return { ...base, kind: 'network', title: 'Could not reach the shop',
-      message: 'The order could not be sent. Check your connection and try again.' };
+    return {
+      ...base,
+      kind: 'network',
+      title: 'Could not reach the shop',
+      message: 'The order could not be sent. Check your connection and try again.',
+    };
   }
-  return { ...base, kind: 'unknown', title: 'Something went wrong',
-    message: `The shop answered with an unexpected error (HTTP ${status}). Please try again in a few moments.` };
+  return {
+    ...base,
+    kind: 'unknown',
+    title: 'Something went wrong',
+    message: `The shop answered with an unexpected error (HTTP ${status}). Please try again in a few moments.`,
+  };
 }

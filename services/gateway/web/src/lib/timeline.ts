@@ -13,7 +13,11 @@ export interface TimelineStep {
 
 const HAPPY_PATH: readonly Exclude<StepKey, 'failed'>[] = ['placed', 'paid', 'shipped', 'completed'];
 const LABELS: Record<StepKey, string> = {
-  placed: 'Placed', paid: 'Paid', shipped: 'Shipped', completed: 'Completed', failed: 'Failed',
+  placed: 'Placed',
+  paid: 'Paid',
+  shipped: 'Shipped',
+  completed: 'Completed',
+  failed: 'Failed',
 };
 /** How far along the happy path each status is (index into HAPPY_PATH). */
 const REACHED: Record<Exclude<OrderStatus, 'failed'>, number> = { pending: 0, paid: 1, shipped: 2, completed: 3 };
@@ -33,9 +37,10 @@ export function statusLabel(status: OrderStatus): string {
  */
 export function timelineSteps(order: Pick<OrderView, 'status' | 'events'>): TimelineStep[] {
   const at = (type: StepKey) => order.events.find((e) => e.type === type)?.at;
-  const reached = order.status === 'failed'
-    ? Math.max(0, ...order.events.map((e) => HAPPY_PATH.indexOf(e.type as Exclude<StepKey, 'failed'>)))
-    : REACHED[order.status];
+  const reached =
+    order.status === 'failed'
+      ? Math.max(0, ...order.events.map((e) => HAPPY_PATH.indexOf(e.type as Exclude<StepKey, 'failed'>)))
+      : REACHED[order.status];
   const steps: TimelineStep[] = [];
   HAPPY_PATH.forEach((key, i) => {
     if (order.status === 'failed' && i > reached) return;

@@ -1,6 +1,10 @@
 import type { TraceAttributes } from '@hoptrace/contracts';
 
-const UNITS = [{ unit: 'µs', scale: 1 }, { unit: 'ms', scale: 1e3 }, { unit: 's', scale: 1e6 }] as const;
+const UNITS = [
+  { unit: 'µs', scale: 1 },
+  { unit: 'ms', scale: 1e3 },
+  { unit: 's', scale: 1e6 },
+] as const;
 
 /**
  * Microseconds as a short reading with three significant digits: 850 µs, 12.3 ms, 1.25 s.
@@ -48,6 +52,7 @@ export function transportOf(span: { kind?: string | undefined; attributes: Trace
   if (a['rpc.system'] === 'grpc') return 'gRPC';
   if (a['messaging.system'] === 'kafka') return 'Kafka';
   if (a['db.system.name'] !== undefined || a['db.system'] !== undefined) return 'SQL';
-  if ((span.kind === 'server' || span.kind === 'client') && (a['http.request.method'] !== undefined || a['http.method'] !== undefined)) return 'HTTP';
+  if ((span.kind === 'server' || span.kind === 'client') && (a['http.request.method'] !== undefined || a['http.method'] !== undefined))
+    return 'HTTP';
   return undefined;
 }

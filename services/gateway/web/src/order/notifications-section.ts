@@ -10,8 +10,12 @@ const RETRY_DELAYS_MS = [1000, 2000, 4000];
 /** Shown only once the order is completed: before that there is nothing to list. */
 export function createNotificationsSection(): OrderSection {
   const body = h('div', { 'aria-live': 'polite' });
-  const element = h('section', { class: 'panel', 'aria-labelledby': 'notifications-heading', hidden: true, 'data-testid': 'order-notifications' },
-    h('h2', { id: 'notifications-heading' }, 'Notifications sent'), body);
+  const element = h(
+    'section',
+    { class: 'panel', 'aria-labelledby': 'notifications-heading', hidden: true, 'data-testid': 'order-notifications' },
+    h('h2', { id: 'notifications-heading' }, 'Notifications sent'),
+    body,
+  );
   let started = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let destroyed = false;
@@ -26,11 +30,15 @@ export function createNotificationsSection(): OrderSection {
       timer = setTimeout(() => void load(orderId, attempt + 1), delay);
       return;
     }
-    setChildren(body,
+    setChildren(
+      body,
       list === null
         ? h('p', { 'data-testid': 'notifications-error' }, 'The notifications could not be loaded. Reload the page to try again.')
-        : list.length === 0 ? h('p', {}, 'No notifications were sent for this order.') : null,
-      h('ul', { class: 'notifications', 'data-testid': 'notifications-list' }, ...(list ?? []).map(renderNotification)));
+        : list.length === 0
+          ? h('p', {}, 'No notifications were sent for this order.')
+          : null,
+      h('ul', { class: 'notifications', 'data-testid': 'notifications-list' }, ...(list ?? []).map(renderNotification)),
+    );
   }
 
   return {
@@ -50,9 +58,15 @@ export function createNotificationsSection(): OrderSection {
 }
 
 function renderNotification(notification: Notification): HTMLElement {
-  return h('li', { class: 'notification', 'data-testid': `notification-${notification.id}` },
+  return h(
+    'li',
+    { class: 'notification', 'data-testid': `notification-${notification.id}` },
     h('span', { class: 'notification-subject' }, notification.subject),
-    h('span', { class: 'notification-meta' },
+    h(
+      'span',
+      { class: 'notification-meta' },
       `${notification.channel} to ${notification.to}, sent `,
-      h('time', { datetime: notification.sentAt }, formatTime(notification.sentAt))));
+      h('time', { datetime: notification.sentAt }, formatTime(notification.sentAt)),
+    ),
+  );
 }

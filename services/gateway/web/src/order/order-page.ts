@@ -35,7 +35,10 @@ export function mountOrderPage(root: HTMLElement, orderId: string): () => void {
   const content = h('div', { class: 'order-sections', hidden: true }, ...sections.map((s) => s.element));
   root.append(
     h('h1', { tabindex: -1 }, 'Order ', h('code', { class: 'order-id', 'data-testid': 'order-id' }, orderId)),
-    connection, loading, content);
+    connection,
+    loading,
+    content,
+  );
 
   const refresh = () => {
     if (!alive || !order) return;
@@ -43,7 +46,10 @@ export function mountOrderPage(root: HTMLElement, orderId: string): () => void {
     for (const section of sections) section.update(context);
   };
 
-  void loadConfig().then((loaded) => { config = loaded; refresh(); });
+  void loadConfig().then((loaded) => {
+    config = loaded;
+    refresh();
+  });
   void loadProductNames().then((products) => {
     if (products) productNames = new Map(products.map((p) => [p.sku, p.name]));
     refresh();

@@ -8,11 +8,14 @@ export function createStatusSection(): OrderSection {
   const status = h('p', { class: 'order-status', 'data-testid': 'order-status' });
   const reason = h('p', { class: 'failure-reason', 'data-testid': 'failure-reason', hidden: true });
   const timeline = h('ol', { class: 'timeline', 'data-testid': 'order-timeline' });
-  const element = h('section', { class: 'panel', 'aria-labelledby': 'status-heading', 'data-testid': 'order-status-section' },
+  const element = h(
+    'section',
+    { class: 'panel', 'aria-labelledby': 'status-heading', 'data-testid': 'order-status-section' },
     h('h2', { id: 'status-heading' }, 'Status'),
     // Announces each change once; the timeline below is not live so it is not read out every poll.
     h('div', { 'aria-live': 'polite', 'aria-atomic': 'true' }, status, reason),
-    timeline);
+    timeline,
+  );
   let shown = '';
 
   return {
@@ -25,15 +28,23 @@ export function createStatusSection(): OrderSection {
       status.dataset['status'] = order.status;
       reason.hidden = order.status !== 'failed';
       reason.textContent = order.status === 'failed' ? `Reason: ${order.failureReason ?? 'not reported'}` : '';
-      timeline.replaceChildren(...timelineSteps(order).map((step) =>
-        h('li', {
-          class: `step step-${step.state}`, 'data-testid': `timeline-step-${step.key}`, 'data-state': step.state,
-          'aria-current': step.state === 'current' ? 'step' : null,
-        },
-        h('span', { class: 'step-marker', 'aria-hidden': 'true' }, step.state === 'done' ? '✓' : step.state === 'failed' ? '✕' : ''),
-        h('span', { class: 'step-label' }, step.label),
-        h('span', { class: 'visually-hidden' }, `: ${STATE_TEXT[step.state]}`),
-        step.at ? h('time', { class: 'step-time', datetime: step.at }, formatTime(step.at)) : null)));
+      timeline.replaceChildren(
+        ...timelineSteps(order).map((step) =>
+          h(
+            'li',
+            {
+              class: `step step-${step.state}`,
+              'data-testid': `timeline-step-${step.key}`,
+              'data-state': step.state,
+              'aria-current': step.state === 'current' ? 'step' : null,
+            },
+            h('span', { class: 'step-marker', 'aria-hidden': 'true' }, step.state === 'done' ? '✓' : step.state === 'failed' ? '✕' : ''),
+            h('span', { class: 'step-label' }, step.label),
+            h('span', { class: 'visually-hidden' }, `: ${STATE_TEXT[step.state]}`),
+            step.at ? h('time', { class: 'step-time', datetime: step.at }, formatTime(step.at)) : null,
+          ),
+        ),
+      );
     },
   };
 }

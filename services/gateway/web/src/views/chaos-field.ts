@@ -19,11 +19,14 @@ export function labelledField(control: Control, label: string, hint?: Child): Fi
   control.dataset['testid'] = id;
   control.setAttribute('aria-describedby', [hint ? hintId : '', errorId].filter(Boolean).join(' '));
   return {
-    element: h('div', { class: 'field' },
+    element: h(
+      'div',
+      { class: 'field' },
       h('label', { for: id, class: 'label' }, label),
       hint ? h('p', { id: hintId, class: 'hint' }, hint) : null,
       error,
-      control),
+      control,
+    ),
     setError(message) {
       error.textContent = message ?? '';
       error.hidden = !message;

@@ -11,13 +11,29 @@ export function mountChaosPage(root: HTMLElement): () => void {
 
   const feedback: Feedback = {
     token: () => chaosStore.token(),
-    announce(message) { status.textContent = message; },
+    announce(message) {
+      status.textContent = message;
+    },
     showErrors(title, items, focus = false) {
-      setChildren(errors,
+      setChildren(
+        errors,
         h('h2', { class: 'error-summary-title' }, title),
-        items.length > 0 ? h('ul', {}, ...items.map((item) => h('li', {}, item.targetId
-          ? h('a', { href: `#${item.targetId}`, onclick: (event) => focusTarget(event, item.targetId!) }, item.text)
-          : item.text))) : null);
+        items.length > 0
+          ? h(
+              'ul',
+              {},
+              ...items.map((item) =>
+                h(
+                  'li',
+                  {},
+                  item.targetId
+                    ? h('a', { href: `#${item.targetId}`, onclick: (event) => focusTarget(event, item.targetId!) }, item.text)
+                    : item.text,
+                ),
+              ),
+            )
+          : null,
+      );
       errors.hidden = false;
       if (focus) errors.focus();
     },
@@ -28,14 +44,26 @@ export function mountChaosPage(root: HTMLElement): () => void {
   };
 
   const tokenInput = h('input', { id: 'chaos-token', type: 'password', autocomplete: 'off', spellcheck: 'false' });
-  const tokenField = labelledField(tokenInput, 'Admin token',
-    'Kept in this browser tab only (sessionStorage). The stack writes it to .hoptrace/admin-token.');
+  const tokenField = labelledField(
+    tokenInput,
+    'Admin token',
+    'Kept in this browser tab only (sessionStorage). The stack writes it to .hoptrace/admin-token.',
+  );
   const tokenState = h('p', { class: 'chaos-token-state', 'data-testid': 'chaos-token-state' });
-  const forget = h('button', { type: 'button', class: 'button', 'data-testid': 'chaos-token-forget', onclick: () => {
-    chaosStore.setToken(null);
-    feedback.clearErrors();
-    feedback.announce('Admin token forgotten.');
-  } }, 'Forget token');
+  const forget = h(
+    'button',
+    {
+      type: 'button',
+      class: 'button',
+      'data-testid': 'chaos-token-forget',
+      onclick: () => {
+        chaosStore.setToken(null);
+        feedback.clearErrors();
+        feedback.announce('Admin token forgotten.');
+      },
+    },
+    'Forget token',
+  );
 
   const rules = createFaultRulesPanel(feedback);
   const nextFault = createNextFaultPanel(feedback);
@@ -45,16 +73,34 @@ export function mountChaosPage(root: HTMLElement): () => void {
     h('p', {}, 'Break the shop on purpose, then follow what happened in the order page and its trace.'),
     status,
     errors,
-    h('section', { class: 'panel', 'aria-labelledby': 'chaos-token-heading' },
+    h(
+      'section',
+      { class: 'panel', 'aria-labelledby': 'chaos-token-heading' },
       h('h2', { id: 'chaos-token-heading' }, 'Admin token'),
       tokenState,
-      h('form', { class: 'chaos-form', novalidate: true, 'aria-labelledby': 'chaos-token-heading', onsubmit: (event) => { event.preventDefault(); saveToken(); } },
+      h(
+        'form',
+        {
+          class: 'chaos-form',
+          novalidate: true,
+          'aria-labelledby': 'chaos-token-heading',
+          onsubmit: (event) => {
+            event.preventDefault();
+            saveToken();
+          },
+        },
         tokenField.element,
-        h('p', { class: 'chaos-actions' },
+        h(
+          'p',
+          { class: 'chaos-actions' },
           h('button', { type: 'submit', class: 'button button-primary', 'data-testid': 'chaos-token-save' }, 'Save token'),
-          forget))),
+          forget,
+        ),
+      ),
+    ),
     rules.element,
-    nextFault.element);
+    nextFault.element,
+  );
 
   function saveToken(): void {
     const token = tokenInput.value.trim();

@@ -39,13 +39,23 @@ interface FieldSpec {
 }
 
 const FIELDS: Record<CheckoutField, FieldSpec> = {
-  email: { id: 'checkout-email', label: 'Email', attrs: { type: 'email', autocomplete: 'email', inputmode: 'email', spellcheck: 'false' },
-    hint: 'We send the order confirmation here.' },
-  cardNumber: { id: 'checkout-card-number', label: 'Card number',
+  email: {
+    id: 'checkout-email',
+    label: 'Email',
+    attrs: { type: 'email', autocomplete: 'email', inputmode: 'email', spellcheck: 'false' },
+    hint: 'We send the order confirmation here.',
+  },
+  cardNumber: {
+    id: 'checkout-card-number',
+    label: 'Card number',
     attrs: { type: 'text', autocomplete: 'cc-number', inputmode: 'numeric', maxlength: '23', placeholder: '4242 4242 4242 4242' },
-    hint: 'Test cards: 4242 4242 4242 4242 is approved, 4000 0000 0000 0002 is declined. Any future expiry and any CVC.' },
-  expiry: { id: 'checkout-expiry', label: 'Expiry (MM/YY)',
-    attrs: { type: 'text', autocomplete: 'cc-exp', inputmode: 'numeric', maxlength: '7', placeholder: 'MM/YY' } },
+    hint: 'Test cards: 4242 4242 4242 4242 is approved, 4000 0000 0000 0002 is declined. Any future expiry and any CVC.',
+  },
+  expiry: {
+    id: 'checkout-expiry',
+    label: 'Expiry (MM/YY)',
+    attrs: { type: 'text', autocomplete: 'cc-exp', inputmode: 'numeric', maxlength: '7', placeholder: 'MM/YY' },
+  },
   cvc: { id: 'checkout-cvc', label: 'CVC', attrs: { type: 'text', autocomplete: 'cc-csc', inputmode: 'numeric', maxlength: '4' } },
 };
 
@@ -59,34 +69,61 @@ export function createCheckoutForm(onSubmit: (input: CheckoutInput) => void): Ch
     const errorId = `${spec.id}-error`;
     errors[name] = h('p', { id: errorId, class: 'field-error', 'data-testid': errorId, hidden: true });
     inputs[name] = h('input', {
-      ...spec.attrs, id: spec.id, name, class: 'input', 'data-testid': spec.id,
+      ...spec.attrs,
+      id: spec.id,
+      name,
+      class: 'input',
+      'data-testid': spec.id,
       'aria-describedby': [spec.hint ? hintId : '', errorId].filter(Boolean).join(' '),
       // Re-check on leaving a field that is marked wrong, so fixed errors disappear without a submit.
-      onblur: () => { if (!errors[name].hidden) setFieldError(name, validateField(name, values(), new Date())); },
+      onblur: () => {
+        if (!errors[name].hidden) setFieldError(name, validateField(name, values(), new Date()));
+      },
     });
-    return h('div', { class: `field field-${name}` },
+    return h(
+      'div',
+      { class: `field field-${name}` },
       h('label', { for: spec.id, class: 'label' }, spec.label),
       spec.hint ? h('p', { id: hintId, class: 'hint' }, spec.hint) : null,
       errors[name],
-      inputs[name]);
+      inputs[name],
+    );
   };
 
-  const summary = h('div', { class: 'error-summary', 'data-testid': 'checkout-errors', tabindex: -1, 'aria-live': 'assertive', hidden: true });
+  const summary = h('div', {
+    class: 'error-summary',
+    'data-testid': 'checkout-errors',
+    tabindex: -1,
+    'aria-live': 'assertive',
+    hidden: true,
+  });
   const total = h('span', { 'data-testid': 'checkout-total' });
   const submit = h('button', { type: 'submit', class: 'button button-primary', 'data-testid': 'checkout-submit' }, 'Place order ', total);
 
-  const element = h('form', {
-    class: 'checkout', novalidate: true, 'aria-labelledby': 'checkout-heading', 'data-testid': 'checkout-form',
-    onsubmit: (event) => { event.preventDefault(); if (!submit.disabled) onSubmit(values()); },
-  },
-  h('h2', { id: 'checkout-heading' }, 'Checkout'),
-  summary,
-  field('email'),
-  h('fieldset', { class: 'payment' },
-    h('legend', {}, 'Payment'),
-    field('cardNumber'),
-    h('div', { class: 'field-row' }, field('expiry'), field('cvc'))),
-  submit);
+  const element = h(
+    'form',
+    {
+      class: 'checkout',
+      novalidate: true,
+      'aria-labelledby': 'checkout-heading',
+      'data-testid': 'checkout-form',
+      onsubmit: (event) => {
+        event.preventDefault();
+        if (!submit.disabled) onSubmit(values());
+      },
+    },
+    h('h2', { id: 'checkout-heading' }, 'Checkout'),
+    summary,
+    field('email'),
+    h(
+      'fieldset',
+      { class: 'payment' },
+      h('legend', {}, 'Payment'),
+      field('cardNumber'),
+      h('div', { class: 'field-row' }, field('expiry'), field('cvc')),
+    ),
+    submit,
+  );
 
   function values(): CheckoutInput {
     return { email: inputs.email.value, cardNumber: inputs.cardNumber.value, expiry: inputs.expiry.value, cvc: inputs.cvc.value };
@@ -100,20 +137,38 @@ export function createCheckoutForm(onSubmit: (input: CheckoutInput) => void): Ch
   }
 
   function renderSummary(content: Summary): void {
-    setChildren(summary,
+    setChildren(
+      summary,
       h('h3', { class: 'error-summary-title' }, content.title),
       content.message ? h('p', { 'data-testid': 'checkout-error-message' }, content.message) : null,
-      content.items.length > 0 ? h('ul', {}, ...content.items.map((item) => h('li', {}, item.targetId
-        ? h('a', { href: `#${item.targetId}`, onclick: (event) => focusTarget(event, item.targetId!) }, item.text)
-        : item.text))) : null,
-      content.orderId ? h('p', {}, h('a', { href: orderPath(content.orderId), 'data-testid': 'checkout-order-link' }, 'See what happened to this order')) : null,
-      content.detail ? h('p', { class: 'error-detail' }, `Details: ${content.detail}`) : null);
+      content.items.length > 0
+        ? h(
+            'ul',
+            {},
+            ...content.items.map((item) =>
+              h(
+                'li',
+                {},
+                item.targetId
+                  ? h('a', { href: `#${item.targetId}`, onclick: (event) => focusTarget(event, item.targetId!) }, item.text)
+                  : item.text,
+              ),
+            ),
+          )
+        : null,
+      content.orderId
+        ? h('p', {}, h('a', { href: orderPath(content.orderId), 'data-testid': 'checkout-order-link' }, 'See what happened to this order'))
+        : null,
+      content.detail ? h('p', { class: 'error-detail' }, `Details: ${content.detail}`) : null,
+    );
     summary.hidden = false;
   }
 
   return {
     element,
-    setTotal(cents) { total.textContent = `· ${formatCents(cents)}`; },
+    setTotal(cents) {
+      total.textContent = `· ${formatCents(cents)}`;
+    },
     setBusy(busy) {
       submit.disabled = busy;
       element.setAttribute('aria-busy', String(busy));

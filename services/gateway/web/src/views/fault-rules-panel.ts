@@ -1,8 +1,18 @@
 import { api } from '../api';
 import { h, setChildren } from '../dom';
 import {
-  describeAdminFailure, FAULT_KINDS, formatRule, KIND_EFFECTS, mapRuleFieldErrors, MAX_LATENCY_MS, RULE_FIELDS, SERVICE_NAMES,
-  toRuleInputs, validateRuleForm, type RuleField, type RuleFieldErrors,
+  describeAdminFailure,
+  FAULT_KINDS,
+  formatRule,
+  KIND_EFFECTS,
+  mapRuleFieldErrors,
+  MAX_LATENCY_MS,
+  RULE_FIELDS,
+  SERVICE_NAMES,
+  toRuleInputs,
+  validateRuleForm,
+  type RuleField,
+  type RuleFieldErrors,
 } from '../lib/fault-rules';
 import type { ErrorBody, FaultRule } from '@hoptrace/contracts';
 import { labelledField, named, selectOf, type Feedback, type Field } from './chaos-field';
@@ -22,43 +32,95 @@ export function createFaultRulesPanel(feedback: Feedback): { element: HTMLElemen
     kind: selectOf('chaos-add-kind', named(FAULT_KINDS)),
     param: h('input', { id: 'chaos-add-param', type: 'text', inputmode: 'numeric', autocomplete: 'off', placeholder: '300' }),
     rate: h('input', { id: 'chaos-add-rate', type: 'text', inputmode: 'decimal', autocomplete: 'off', value: '1' }),
-    route: h('input', { id: 'chaos-add-route', type: 'text', autocomplete: 'off', spellcheck: 'false', placeholder: '/hoptrace.payments.v1.Payments/Charge' }),
+    route: h('input', {
+      id: 'chaos-add-route',
+      type: 'text',
+      autocomplete: 'off',
+      spellcheck: 'false',
+      placeholder: '/hoptrace.payments.v1.Payments/Charge',
+    }),
   };
   const fields: Record<RuleField, Field> = {
     service: labelledField(controls.service, 'Service'),
     kind: labelledField(controls.kind, 'Kind'),
     param: labelledField(controls.param, 'Delay (ms)', `Latency only, and needed there: 0 to ${MAX_LATENCY_MS}.`),
     rate: labelledField(controls.rate, 'Rate', 'Share of requests, 0 to 1: 1 is every request.'),
-    route: labelledField(controls.route, 'Route prefix (optional)', 'A path like /orders, a gRPC method like /hoptrace.payments.v1.Payments/Charge, or a Kafka topic like orders.placed.'),
+    route: labelledField(
+      controls.route,
+      'Route prefix (optional)',
+      'A path like /orders, a gRPC method like /hoptrace.payments.v1.Payments/Charge, or a Kafka topic like orders.placed.',
+    ),
   };
   const labels: Record<RuleField, string> = { service: 'Service', kind: 'Kind', param: 'Delay', rate: 'Rate', route: 'Route prefix' };
   const submit = h('button', { type: 'submit', class: 'button button-primary', 'data-testid': 'chaos-add-submit' }, 'Add rule');
-  const clear = h('button', { type: 'button', class: 'button', 'data-testid': 'chaos-clear', onclick: () => void clearAll() }, 'Clear all rules');
+  const clear = h(
+    'button',
+    { type: 'button', class: 'button', 'data-testid': 'chaos-clear', onclick: () => void clearAll() },
+    'Clear all rules',
+  );
 
-  const element = h('section', { class: 'panel', 'aria-labelledby': 'chaos-rules-heading' },
+  const element = h(
+    'section',
+    { class: 'panel', 'aria-labelledby': 'chaos-rules-heading' },
     heading,
     h('p', {}, 'The gateway applies these to matching requests from everyone using this stack: clear them when you are done.'),
-    list, listNote,
-    h('p', { class: 'chaos-actions' }, clear,
-      h('button', { type: 'button', class: 'button', onclick: () => void reload(true) }, 'Refresh')),
-    h('form', { class: 'chaos-form', novalidate: true, 'aria-labelledby': 'chaos-add-heading', onsubmit: (event) => { event.preventDefault(); void add(); } },
+    list,
+    listNote,
+    h(
+      'p',
+      { class: 'chaos-actions' },
+      clear,
+      h('button', { type: 'button', class: 'button', onclick: () => void reload(true) }, 'Refresh'),
+    ),
+    h(
+      'form',
+      {
+        class: 'chaos-form',
+        novalidate: true,
+        'aria-labelledby': 'chaos-add-heading',
+        onsubmit: (event) => {
+          event.preventDefault();
+          void add();
+        },
+      },
       h('h3', { id: 'chaos-add-heading' }, 'Add a rule'),
       h('div', { class: 'chaos-fields' }, ...RULE_FIELDS.map((name) => fields[name].element)),
-      submit),
+      submit,
+    ),
     h('h3', { class: 'chaos-kinds-heading' }, 'What each kind does'),
-    h('dl', { class: 'chaos-kinds' }, ...FAULT_KINDS.flatMap((kind) => [h('dt', {}, kind), h('dd', {}, KIND_EFFECTS[kind])])));
+    h('dl', { class: 'chaos-kinds' }, ...FAULT_KINDS.flatMap((kind) => [h('dt', {}, kind), h('dd', {}, KIND_EFFECTS[kind])])),
+  );
 
   function render(): void {
-    setChildren(list, ...(rules ?? []).map((rule) => {
-      const text = formatRule(rule);
-      return h('li', { class: 'chaos-rule', 'data-testid': `chaos-rule-${rule.id}` },
-        h('span', {}, text),
-        h('button', { type: 'button', class: 'button button-small', 'data-testid': `chaos-rule-remove-${rule.id}`,
-          'aria-label': `Remove rule ${text}`, onclick: () => void remove(rule.id) }, 'Remove'));
-    }));
-    listNote.textContent = !feedback.token() ? 'Save the admin token to see and change the rules.'
-      : rules === null ? 'The rules are not loaded.'
-        : rules.length === 0 ? 'No global fault rules: the shop runs normally.' : '';
+    setChildren(
+      list,
+      ...(rules ?? []).map((rule) => {
+        const text = formatRule(rule);
+        return h(
+          'li',
+          { class: 'chaos-rule', 'data-testid': `chaos-rule-${rule.id}` },
+          h('span', {}, text),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'button button-small',
+              'data-testid': `chaos-rule-remove-${rule.id}`,
+              'aria-label': `Remove rule ${text}`,
+              onclick: () => void remove(rule.id),
+            },
+            'Remove',
+          ),
+        );
+      }),
+    );
+    listNote.textContent = !feedback.token()
+      ? 'Save the admin token to see and change the rules.'
+      : rules === null
+        ? 'The rules are not loaded.'
+        : rules.length === 0
+          ? 'No global fault rules: the shop runs normally.'
+          : '';
     listNote.hidden = listNote.textContent === '';
   }
 
@@ -126,7 +188,13 @@ export function createFaultRulesPanel(feedback: Feedback): { element: HTMLElemen
   }
 
   async function add(): Promise<void> {
-    const form = { service: controls.service.value, kind: controls.kind.value, param: controls.param.value, rate: controls.rate.value, route: controls.route.value };
+    const form = {
+      service: controls.service.value,
+      kind: controls.kind.value,
+      param: controls.param.value,
+      rate: controls.rate.value,
+      route: controls.route.value,
+    };
     const checked = validateRuleForm(form);
     setFieldErrors(checked.ok ? {} : checked.errors);
     if (!checked.ok) {
@@ -135,16 +203,23 @@ export function createFaultRulesPanel(feedback: Feedback): { element: HTMLElemen
     }
     submit.disabled = true;
     let addedIndex = 0;
-    const outcome = await update((current) => {
-      addedIndex = current.length;
-      return [...current, { id: '', ...checked.rule }];
-    }, `Rule added: ${formatRule(checked.rule)}.`);
+    const outcome = await update(
+      (current) => {
+        addedIndex = current.length;
+        return [...current, { id: '', ...checked.rule }];
+      },
+      `Rule added: ${formatRule(checked.rule)}.`,
+    );
     submit.disabled = false;
     if (outcome === 'ok' || outcome === null) return;
     const mapped = mapRuleFieldErrors(outcome.error.fields, addedIndex);
     setFieldErrors(mapped.inputs);
     if (Object.keys(mapped.inputs).length > 0 || mapped.general.length > 0) {
-      feedback.showErrors(describeAdminFailure(422, outcome), [...mapped.general.map((text) => ({ text })), ...fieldItems(mapped.inputs)], true);
+      feedback.showErrors(
+        describeAdminFailure(422, outcome),
+        [...mapped.general.map((text) => ({ text })), ...fieldItems(mapped.inputs)],
+        true,
+      );
     }
   }
 

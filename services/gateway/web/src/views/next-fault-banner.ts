@@ -14,15 +14,33 @@ export function createNextFaultBanner(): { element: HTMLElement; update(): void 
       element.replaceChildren();
       return;
     }
-    setChildren(element,
-      h('p', {},
-        h('strong', {}, 'Chaos armed: '), 'your next order carries the fault ', h('code', {}, describeFault(fault)),
-        '. It applies to one order, then resets.'),
+    setChildren(
+      element,
+      h(
+        'p',
+        {},
+        h('strong', {}, 'Chaos armed: '),
+        'your next order carries the fault ',
+        h('code', {}, describeFault(fault)),
+        '. It applies to one order, then resets.',
+      ),
       chaosStore.token() ? null : h('p', {}, 'No admin token is saved, so the gateway will ignore it.'),
-      h('p', { class: 'chaos-banner-actions' },
+      h(
+        'p',
+        { class: 'chaos-banner-actions' },
         h('a', { href: CHAOS_PATH }, 'Change it on the Chaos page'),
-        h('button', { type: 'button', class: 'button button-small', 'data-testid': 'chaos-next-banner-disarm',
-          onclick: () => chaosStore.setNextFault(null) }, 'Disarm')));
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button button-small',
+            'data-testid': 'chaos-next-banner-disarm',
+            onclick: () => chaosStore.setNextFault(null),
+          },
+          'Disarm',
+        ),
+      ),
+    );
   }
 
   update();

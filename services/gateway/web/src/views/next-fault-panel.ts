@@ -24,16 +24,37 @@ export function createNextFaultPanel(feedback: Feedback): { element: HTMLElement
   };
   const state = h('p', { class: 'chaos-next-state', 'data-testid': 'chaos-next-state' });
 
-  const element = h('section', { class: 'panel', 'aria-labelledby': 'chaos-next-heading' },
+  const element = h(
+    'section',
+    { class: 'panel', 'aria-labelledby': 'chaos-next-heading' },
     h('h2', { id: 'chaos-next-heading' }, 'Fault for my next order'),
-    h('p', {}, 'Only your next order carries it, with the admin token; the checkout then resets it to none. ',
-      'Other shoppers are not affected.'),
+    h(
+      'p',
+      {},
+      'Only your next order carries it, with the admin token; the checkout then resets it to none. ',
+      'Other shoppers are not affected.',
+    ),
     state,
-    h('form', { class: 'chaos-form', novalidate: true, 'aria-labelledby': 'chaos-next-heading', onsubmit: (event) => { event.preventDefault(); arm(); } },
+    h(
+      'form',
+      {
+        class: 'chaos-form',
+        novalidate: true,
+        'aria-labelledby': 'chaos-next-heading',
+        onsubmit: (event) => {
+          event.preventDefault();
+          arm();
+        },
+      },
       h('div', { class: 'chaos-fields' }, ...NEXT_FIELDS.map((name) => fields[name].element)),
-      h('p', { class: 'chaos-actions' },
+      h(
+        'p',
+        { class: 'chaos-actions' },
         h('button', { type: 'submit', class: 'button button-primary', 'data-testid': 'chaos-next-arm' }, 'Arm for my next order'),
-        h('button', { type: 'button', class: 'button', 'data-testid': 'chaos-next-disarm', onclick: disarm }, 'Disarm'))));
+        h('button', { type: 'button', class: 'button', 'data-testid': 'chaos-next-disarm', onclick: disarm }, 'Disarm'),
+      ),
+    ),
+  );
 
   function arm(): void {
     const checked = validateNextFault({ service: controls.service.value, kind: controls.kind.value, param: controls.param.value });
@@ -66,7 +87,14 @@ export function createNextFaultPanel(feedback: Feedback): { element: HTMLElement
       state.textContent = 'Armed: none. Your next order runs normally.';
       return;
     }
-    setChildren(state, 'Armed: ', h('code', {}, describeFault(fault)), ' for your next order. ', h('a', { href: '/' }, 'Go to the shop'), '.');
+    setChildren(
+      state,
+      'Armed: ',
+      h('code', {}, describeFault(fault)),
+      ' for your next order. ',
+      h('a', { href: '/' }, 'Go to the shop'),
+      '.',
+    );
   }
 
   update();

@@ -30,12 +30,24 @@ export function mountShopPage(root: HTMLElement, navigate: Navigate): () => void
   root.append(
     h('h1', { tabindex: -1 }, 'Shop'),
     chaosBanner.element,
-    h('div', { class: 'shop' },
+    h(
+      'div',
+      { class: 'shop' },
       h('section', { class: 'panel', 'aria-labelledby': 'products-heading' }, h('h2', { id: 'products-heading' }, 'Products'), productBox),
-      h('div', { class: 'side' },
-        h('section', { class: 'panel', 'aria-labelledby': 'cart-heading', 'data-testid': 'cart' },
-          h('h2', { id: 'cart-heading' }, 'Cart'), cartStatus, cartBox),
-        h('section', { class: 'panel' }, form.element))));
+      h(
+        'div',
+        { class: 'side' },
+        h(
+          'section',
+          { class: 'panel', 'aria-labelledby': 'cart-heading', 'data-testid': 'cart' },
+          h('h2', { id: 'cart-heading' }, 'Cart'),
+          cartStatus,
+          cartBox,
+        ),
+        h('section', { class: 'panel' }, form.element),
+      ),
+    ),
+  );
 
   const nameOf = (sku: string) => products.find((p) => p.sku === sku)?.name ?? sku;
 
@@ -66,7 +78,8 @@ export function mountShopPage(root: HTMLElement, navigate: Navigate): () => void
       productBox.dataset['failed'] = 'true';
       productBox.replaceChildren(
         h('p', { role: 'alert', 'data-testid': 'products-error' }, 'The products could not be loaded. '),
-        h('button', { type: 'button', class: 'button', onclick: () => void loadProducts() }, 'Try again'));
+        h('button', { type: 'button', class: 'button', onclick: () => void loadProducts() }, 'Try again'),
+      );
       return;
     }
     delete productBox.dataset['failed'];
@@ -88,9 +101,16 @@ export function mountShopPage(root: HTMLElement, navigate: Navigate): () => void
     const items = toOrderItems(cart);
     const fault = chaosStore.takeNextFault(); // one order only, whatever its outcome
     // The order's trace starts here: POST /api/orders is this span's child.
-    const result = await traceUserStep('submit order', () => api.createOrder({
-      email: input.email, items, payment: { cardNumber: input.cardNumber, expiry: input.expiry, cvc: input.cvc },
-    }, nextOrderHeaders(fault, chaosStore.token())));
+    const result = await traceUserStep('submit order', () =>
+      api.createOrder(
+        {
+          email: input.email,
+          items,
+          payment: { cardNumber: input.cardNumber, expiry: input.expiry, cvc: input.cvc },
+        },
+        nextOrderHeaders(fault, chaosStore.token()),
+      ),
+    );
     if (!alive) return;
     form.setBusy(false);
     if (result.ok && typeof result.data?.id === 'string') {
@@ -102,17 +122,20 @@ export function mountShopPage(root: HTMLElement, navigate: Navigate): () => void
     const mapped = mapServerFields(result.ok ? undefined : result.error?.error.fields, items);
     lineErrors = mapped.lines;
     render();
-    form.showErrors({
-      title: failure.title,
-      message: failure.message,
-      ...(failure.detail ? { detail: failure.detail } : {}),
-      ...(failure.orderId ? { orderId: failure.orderId } : {}),
-      items: [
-        ...(fault ? [{ text: `This order carried the injected fault ${describeFault(fault)}.` }] : []),
-        ...mapped.general.map((text) => ({ text })),
-        ...Object.entries(mapped.lines).map(([sku, text]) => ({ text: `${nameOf(sku)}: ${text}`, targetId: quantityInputId(sku) })),
-      ],
-    }, { ...failure.fieldErrors, ...mapped.inputs });
+    form.showErrors(
+      {
+        title: failure.title,
+        message: failure.message,
+        ...(failure.detail ? { detail: failure.detail } : {}),
+        ...(failure.orderId ? { orderId: failure.orderId } : {}),
+        items: [
+          ...(fault ? [{ text: `This order carried the injected fault ${describeFault(fault)}.` }] : []),
+          ...mapped.general.map((text) => ({ text })),
+          ...Object.entries(mapped.lines).map(([sku, text]) => ({ text: `${nameOf(sku)}: ${text}`, targetId: quantityInputId(sku) })),
+        ],
+      },
+      { ...failure.fieldErrors, ...mapped.inputs },
+    );
     if (failure.refreshProducts) void loadProducts();
   }
 
