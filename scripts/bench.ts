@@ -7,16 +7,16 @@
  *     memory, spans), then closed-loop capacity;
  *   - the micro-endpoint ratio (inventory GET /products, SDK on and off);
  *   - start to all-ready of the last `npm start`.
- * Writes bench/results/<date>.json and .md, and the table into the README. `--smoke`: one short
+ * Writes bench/results/<date>.json and .md, and the table into docs/benchmark.md. `--smoke`: one short
  * round each, figures not meaningful, results under .hoptrace/bench-results (what `npm test` runs).
  * `--env NAME=value` (repeatable): extra environment for the app services in every round, to
  * measure a configuration without editing docker-compose.yml; `--out <dir>` writes the results
- * there instead (and leaves the README alone).
+ * there instead (and leaves docs/benchmark.md alone).
  * The stack is left as it was found: app services restarted plainly (traced) at the end.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { adminToken } from '../e2e/support/shop';
@@ -29,7 +29,7 @@ import type { Status } from '../infra/native/src/supervisor';
 import { microBenchmark } from './bench/micro';
 import { markdown, summarize } from './bench/results';
 import { restartApps, runRound, type Mode, type RoundPlan, type RoundResult, type StackAccess } from './bench/rounds';
-import { showInReadme } from './bench/readme';
+import { showInDocs } from './bench/docs-table';
 
 const FULL: RoundPlan & { rounds: number; micro: { pairs: number; roundMs: number; concurrency: number } } = {
   rounds: 3,
@@ -111,7 +111,14 @@ async function main(): Promise<void> {
     date,
     smoke,
     plan,
-    machine: { cores: availableParallelism(), node: process.versions.node, loadBefore, loadAfter: uptime() },
+    machine: {
+      cores: availableParallelism(),
+      cpu: cpus()[0]?.model,
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.versions.node,
+      loadBefore,
+      loadAfter: uptime(),
+    },
     durationMs: performance.now() - began,
     env,
     profiles,
@@ -124,7 +131,11 @@ async function main(): Promise<void> {
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, `${date}.json`), `${JSON.stringify(summary, null, 2)}\n`);
   writeFileSync(join(out, `${date}.md`), table);
-  if (!smoke && !values.out) showInReadme(join(paths.root, 'README.md'), table, `bench/results/${date}.md`);
+  if (!smoke && !values.out) {
+    const page = join(paths.root, 'docs', 'benchmark.md');
+    if (showInDocs(page, table, `bench/results/${date}.md`)) log(`latest table written to docs/benchmark.md`);
+    else log(`docs/benchmark.md has no bench:start/bench:end markers: its table was not updated`);
+  }
   console.log(`\n${table}`);
   console.log(
     summary.targets

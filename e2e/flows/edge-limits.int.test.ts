@@ -5,7 +5,7 @@ import { rawRequest, type RawResponse } from '../support/raw-http';
 import { adminToken } from '../support/shop';
 import { hostPort } from '../support/stack';
 
-/** The limits the README states, measured on the running gateway. */
+/** The limits docs/faults-and-failure-tests.md states, measured on the running gateway. */
 const [host, port] = hostPort('gateway', 8080).split(':') as [string, string];
 const get = (path: string, localAddress: string, headers: [string, string][] = []) =>
   rawRequest({ host, port: Number(port), method: 'GET', path, headers, localAddress });

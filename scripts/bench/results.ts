@@ -25,7 +25,8 @@ export interface BenchInput {
   date: string;
   smoke: boolean;
   plan: RoundPlan & { rounds: number; micro: { pairs: number; roundMs: number; concurrency: number } };
-  machine: { cores: number; node: string; loadBefore: string; loadAfter: string };
+  /** cpu and memoryGiB: recorded since December 2026 (older results lack them). */
+  machine: { cores: number; cpu?: string; memoryGiB?: number; node: string; loadBefore: string; loadAfter: string };
   durationMs: number;
   /** Extra environment every round's app services ran with (`--env`), beyond docker-compose.yml. */
   env: Record<string, string>;
@@ -181,8 +182,10 @@ export type BenchSummary = ReturnType<typeof summarize>;
 const n = (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : '–');
 const r3 = (r: Range, digits = 1) => `${n(r.min, digits)} / ${n(r.median, digits)} / ${n(r.max, digits)}`;
 const mark = (met: boolean) => (met ? '✓ met' : '✗ missed');
+const machine = (m: BenchSummary['machine']) =>
+  [`${m.cores} cores${m.cpu ? ` (${m.cpu})` : ''}`, ...(m.memoryGiB ? [`${m.memoryGiB} GiB`] : []), `Node ${m.node}`].join(', ');
 
-/** The markdown table the README shows. */
+/** The markdown table of a run: bench/results/<date>.md, and the latest in docs/benchmark.md. */
 export function markdown(s: BenchSummary): string {
   const t = (i: number) => s.targets[i]!;
   const cpuRows = Object.keys(s.cpuMsPerOrder.traced.perComponent).map(
@@ -195,7 +198,7 @@ export function markdown(s: BenchSummary): string {
   return [
     `# hoptrace benchmark, ${s.date}${s.smoke ? ' (smoke: one short round each, figures not meaningful)' : ''}`,
     '',
-    `Native stack, ${s.machine.cores} cores, Node ${s.machine.node}; ${s.plan.rounds} rounds each of traced (100 % sampled, exported to Jaeger) and untraced (\`OTEL_SDK_DISABLED=true\` on all six services), alternating; the whole run took ${n(s.durationMs / 60_000, 1)} min.`,
+    `Native stack, ${machine(s.machine)}; ${s.plan.rounds} rounds each of traced (100 % sampled, exported to Jaeger) and untraced (\`OTEL_SDK_DISABLED=true\` on all six services), alternating; the whole run took ${n(s.durationMs / 60_000, 1)} min.`,
     `Machine load (uptime) before: ${s.machine.loadBefore}; after: ${s.machine.loadAfter}. The machine is shared: read the spread, not one figure.`,
     ...(Object.keys(s.env).length
       ? [

@@ -113,7 +113,7 @@ async function up(args: string[]): Promise<void> {
   if (secure) {
     const created = ensureSecureState(paths, services);
     info(
-      `secure mode: the local CA, a certificate per component and generated passwords are in ${securePki(paths).dir} (${created.length ? `created ${created.length}` : 'kept'}; --fresh rotates them; trust ca.crt there as the README says)`,
+      `secure mode: the local CA, a certificate per component and generated passwords are in ${securePki(paths).dir} (${created.length ? `created ${created.length}` : 'kept'}; --fresh rotates them; trust ca.crt there as docs/secure-mode.md says)`,
     );
   }
   // Services start with this very binary (see node-service.ts), so this is what they run on.
