@@ -20,6 +20,7 @@ import type { Status } from '../infra/native/src/supervisor';
 import { waitFor } from '../infra/native/src/wait';
 import { PLAYWRIGHT_JSON_REPORT } from '../e2e/support/reports';
 import { playwrightCounts } from './test-run/playwright-counts';
+import { W3C_REPORT } from './test-run/w3c-suite';
 
 // The Jaeger UI build next to the checkout, when there (GitHub, its usual source, may be out of reach).
 const vendoredJaegerUi = '../shared/vendor/jaeger-ui-assets-v1.76.0.tar.gz';
@@ -95,6 +96,17 @@ function readCounts(file: string): { passed: number; failed: number } {
   } catch {
     return { passed: 0, failed: 0 };
   }
+}
+
+/** The W3C Trace Context conformance suite (`npm run test:w3c`) against the stack's gateway. */
+function w3cSuite(): boolean {
+  log('W3C Trace Context conformance suite: npm run test:w3c');
+  rmSync(join(reports, W3C_REPORT), { force: true });
+  const status = run(process.execPath, ['--import', 'tsx', 'scripts/test-w3c.ts']);
+  const counts = readCounts(join(reports, W3C_REPORT));
+  totals.passed += counts.passed;
+  totals.failed += counts.failed || (status === 0 ? 0 : 1);
+  return status === 0;
 }
 
 /**
@@ -320,6 +332,7 @@ async function main(): Promise<number> {
     const { child, statuses } = await startStack();
     try {
       ok = nodeTests('integration tests', integration, ['--test-concurrency=1']) && ok;
+      ok = w3cSuite() && ok;
       ok = (await playwright()) && ok;
       ok = nodeTests('checks over what the runs produced', post, ['--test-concurrency=1']) && ok;
       ok = benchSmoke() && ok;

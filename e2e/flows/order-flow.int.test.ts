@@ -13,7 +13,8 @@ test('an order placed through the gateway travels every hop to completed', async
   assert.equal(res.status, 201, JSON.stringify(res.body));
   assert.equal(res.body.status, 'paid');
   assert.match(res.body.traceId, /^[0-9a-f]{32}$/);
-  assert.match(res.headers.get('traceresponse') ?? '', new RegExp(`^00-${res.body.traceId}-[0-9a-f]{16}-0[01]$`));
+  // A trace the gateway starts: sampled, and its trace-id random (W3C Trace Context Level 2's random flag).
+  assert.match(res.headers.get('traceresponse') ?? '', new RegExp(`^00-${res.body.traceId}-[0-9a-f]{16}-03$`));
 
   const order = await waitForOrder(res.body.id, ['completed', 'failed']);
   assert.equal(order.status, 'completed', order.failureReason);

@@ -1,7 +1,7 @@
 import { Topics } from '@hoptrace/contracts';
 import { Payments } from '@hoptrace/contracts/payments-v1';
 import { expect, test } from '../support/fixtures';
-import { notificationCount, outboxOf, reservationsOf, shipmentCount } from '../support/data';
+import { notificationCount, outboxHeadersOf, outboxOf, reservationsOf, shipmentCount } from '../support/data';
 import { uniqueEmail, waitForOrder } from '../support/shop';
 import { Storefront } from '../support/storefront';
 import { KAFKA_HOPS, rpcSpan, SERVICES, traceIdsOfOrder } from '../support/traces';
@@ -125,6 +125,9 @@ test('an order placed in the storefront completes and its page shows one trace f
   expect(order.events.map((e) => e.type)).toEqual(['placed', 'paid', 'shipped', 'completed']);
   expect(order.traceId).toBe(traceId);
   expect(await outboxOf(orderId)).toEqual([{ topic: Topics.orderPlaced, sent: true }]);
+  // The browser started the trace with a random trace-id and says so (W3C Trace Context Level 2's
+  // random flag), and orders, two hops on, still sends it (the gateway's hop is checked in e2e/flows).
+  expect((await outboxHeadersOf(orderId))?.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-03$`));
   expect(await reservationsOf(orderId)).toEqual([{ status: 'committed' }]);
   expect(await shipmentCount(orderId)).toBe(1);
   expect(await notificationCount(orderId)).toBe(1);

@@ -153,6 +153,12 @@ export const TOOLS: Variable[] = [
   { name: 'PROMETHEUS_URL', default: "the running stack's Prometheus", meaning: 'Prometheus, for the tests' },
   { name: 'HOPTRACE_FUZZ_SEED', default: 'random, printed', meaning: 'the seed of the fuzz tests: the same seed replays a run' },
   { name: 'HOPTRACE_FUZZ_RUNS', default: '`1`', meaning: 'a factor on the number of fuzzed requests and messages' },
+  {
+    name: 'HOPTRACE_W3C_SUITE_DIR',
+    default: '`../shared/vendor/w3c-trace-context` next to the checkout',
+    meaning:
+      '`npm run test:w3c`: a clone of github.com/w3c/trace-context (any folder holding its `test/test.py`) to run the conformance suite from',
+  },
   { name: 'CHROMIUM_PATH', default: '`/usr/bin/chromium`', meaning: 'the Chromium Playwright drives' },
   {
     name: 'CPU_PROFILE_DIR',

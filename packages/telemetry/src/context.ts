@@ -1,5 +1,6 @@
-import { context, trace } from '@opentelemetry/api';
+import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
+import { formatTraceparent, outgoingTraceFlags } from './traceparent';
 
 /** The trace id of the active span, or undefined outside a sampled trace. */
 export function activeTraceId(): string | undefined {
@@ -7,11 +8,16 @@ export function activeTraceId(): string | undefined {
   return ctx && ctx.traceId !== '00000000000000000000000000000000' ? ctx.traceId : undefined;
 }
 
-/** W3C Trace Context Level 2 `traceresponse` value for the active span. */
+/**
+ * The `traceresponse` value for the active span: `00-<trace-id>-<span-id>-<flags>`, with the flags
+ * the span would send downstream (sampled, random-trace-id). Level 2 defines no response header;
+ * this is the Level 3 draft's `traceresponse` (docs/w3c-trace-context.md says why we keep it).
+ */
 export function traceResponseHeader(): string | undefined {
-  const ctx = trace.getActiveSpan()?.spanContext();
-  if (!ctx) return undefined;
-  return `00-${ctx.traceId}-${ctx.spanId}-${(ctx.traceFlags & 1) === 1 ? '01' : '00'}`;
+  const ctx = context.active();
+  const span = trace.getSpanContext(ctx);
+  if (!span || !isSpanContextValid(span)) return undefined;
+  return formatTraceparent(span.traceId, span.spanId, outgoingTraceFlags(ctx, span));
 }
 
 /**

@@ -2,14 +2,14 @@ import {
   diag,
   isSpanContextValid,
   trace,
-  TraceFlags,
   type Context,
   type TextMapGetter,
   type TextMapPropagator,
   type TextMapSetter,
 } from '@opentelemetry/api';
-import { CompositePropagator, isTracingSuppressed, parseTraceParent, W3CBaggagePropagator } from '@opentelemetry/core';
+import { CompositePropagator, isTracingSuppressed, W3CBaggagePropagator } from '@opentelemetry/core';
 import { W3CTraceState } from './trace-state';
+import { formatTraceparent, LOCAL_TRACE_IDS_ARE_RANDOM, outgoingTraceFlags, parseTraceparent, withIncomingRandomFlag } from './traceparent';
 
 const TRACEPARENT = 'traceparent';
 const TRACESTATE = 'tracestate';
@@ -17,16 +17,24 @@ const BAGGAGE = 'baggage';
 const OWS = /^[ \t]+|[ \t]+$/g;
 
 /**
- * W3C Trace Context: `traceparent` parsed as the SDK's propagator does (it is conformant), and
- * `tracestate` with W3CTraceState, which discards an invalid header whole instead of keeping the
- * members it could read. A repeated `traceparent` (an array, or values Node joined with ", ") is
- * invalid, so the trace restarts.
+ * W3C Trace Context Level 2 (https://www.w3.org/TR/trace-context-2/): `traceparent` read by its
+ * versioning rules (traceparent.ts), `tracestate` by Level 2's grammar (trace-state.ts), and the
+ * random-trace-id flag carried through the spans in between, which the SDK's spans cannot hold.
+ * A repeated `traceparent` (an array, or values Node joined with ", ") is invalid, so the trace
+ * restarts, without the `tracestate` (#a-traceparent-is-received).
  */
 export class TraceContextPropagator implements TextMapPropagator {
+  /** `localTraceIdsAreRandom`: whether the trace ids this process starts qualify for the random flag. */
+  constructor(private readonly localTraceIdsAreRandom = LOCAL_TRACE_IDS_ARE_RANDOM) {}
+
   inject(ctx: Context, carrier: unknown, setter: TextMapSetter): void {
     const span = trace.getSpanContext(ctx);
     if (!span || isTracingSuppressed(ctx) || !isSpanContextValid(span)) return;
-    setter.set(carrier, TRACEPARENT, `00-${span.traceId}-${span.spanId}-0${Number(span.traceFlags || TraceFlags.NONE).toString(16)}`);
+    setter.set(
+      carrier,
+      TRACEPARENT,
+      formatTraceparent(span.traceId, span.spanId, outgoingTraceFlags(ctx, span, this.localTraceIdsAreRandom)),
+    );
     const state = span.traceState?.serialize();
     if (state) setter.set(carrier, TRACESTATE, state);
   }
@@ -34,11 +42,18 @@ export class TraceContextPropagator implements TextMapPropagator {
   extract(ctx: Context, carrier: unknown, getter: TextMapGetter): Context {
     const header = getter.get(carrier, TRACEPARENT);
     if (typeof header !== 'string' && !(Array.isArray(header) && header.length === 1)) return ctx;
-    const parent = parseTraceParent(String(header).replace(OWS, ''));
+    const parent = parseTraceparent(String(header).replace(OWS, ''));
     if (!parent) return ctx;
     const state = getter.get(carrier, TRACESTATE);
     const traceState = state === undefined ? undefined : W3CTraceState.parse(state);
-    return trace.setSpanContext(ctx, { ...parent, isRemote: true, ...(traceState?.size ? { traceState } : {}) });
+    const { traceId, parentId: spanId, traceFlags } = parent;
+    return trace.setSpanContext(withIncomingRandomFlag(ctx, parent), {
+      traceId,
+      spanId,
+      traceFlags,
+      isRemote: true,
+      ...(traceState?.size ? { traceState } : {}),
+    });
   }
 
   fields(): string[] {

@@ -1,5 +1,5 @@
 /**
- * The OpenTelemetry preload every service starts with: `node --require @hoptrace/telemetry/dist/register.js`.
+ * The OpenTelemetry preload every service starts with: `node --require ./packages/telemetry/dist/register.js`.
  * It must run before koa, kafkajs, pg or http are first required, so that auto-instrumentation can
  * patch them (CommonJS require hooks; see docs/architecture.md on why the services are CommonJS).
  *
@@ -8,8 +8,9 @@
  * and by hoptrace's own for what no OTEL_* variable says (preload-config.ts): which paths and gRPC
  * methods are not traced and which Kafka keys name what. It sets no defaults of its own and changes no
  * variable: compose's x-otel holds the values (the native runner reads it too); see docs/configuration.md.
- * OTEL_PROPAGATORS (default tracecontext,baggage) picks hoptrace's W3C propagators: a conformant
- * `tracestate` and the W3C Baggage limits (see propagators.ts).
+ * OTEL_PROPAGATORS (default tracecontext,baggage) picks hoptrace's W3C propagators: Trace Context
+ * Level 2 (the random-trace-id flag, Level 2's tracestate) and the W3C Baggage limits (see
+ * propagators.ts and docs/w3c-trace-context.md).
  */
 import { createNoopMeter, type MeterProvider, type Span } from '@opentelemetry/api';
 import { existsSync, readFileSync } from 'node:fs';

@@ -10,10 +10,7 @@ const ROOT = resolve(__dirname, '..', '..', '..');
  * while the file is absent. Once it exists its links and anchors are checked like any other, and
  * this test asks for the entry to go.
  */
-const PENDING = new Map([
-  ['docs/compose.md', 'issue 21'],
-  ['docs/w3c-trace-context.md', 'issue 23'],
-]);
+const PENDING = new Map([['docs/compose.md', 'issue 21']]);
 
 function pages(): string[] {
   const found = ['README.md'];

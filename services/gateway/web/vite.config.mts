@@ -10,9 +10,14 @@ const { version } = JSON.parse(readFileSync(new URL('./package.json', import.met
 export default defineConfig({
   base: '/',
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
-  // The contracts' TypeScript source, not their CommonJS build: as ES modules (zod's too) the
-  // bundle keeps only what the storefront uses of them.
-  resolve: { alias: { '@hoptrace/contracts': fileURLToPath(new URL('../../../packages/contracts/src/index.ts', import.meta.url)) } },
+  // The contracts' and the propagators' TypeScript source, not their CommonJS build: as ES modules
+  // (zod's too) the bundle keeps only what the storefront uses of them.
+  resolve: {
+    alias: {
+      '@hoptrace/contracts': fileURLToPath(new URL('../../../packages/contracts/src/index.ts', import.meta.url)),
+      '@hoptrace/telemetry/propagators': fileURLToPath(new URL('../../../packages/telemetry/src/propagators.ts', import.meta.url)),
+    },
+  },
   // Resource attributes of the browser spans, fixed at build time (see src/build-info.d.ts).
   // HOPTRACE_ENVIRONMENT defaults as in docker-compose.yml, so browser and services agree.
   define: {

@@ -1,5 +1,6 @@
 import { context, propagation, SpanStatusCode, trace } from '@opentelemetry/api';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { TraceContextPropagator } from '@hoptrace/telemetry/propagators';
+import { CompositePropagator, W3CBaggagePropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { DocumentLoadInstrumentation } from '@opentelemetry/instrumentation-document-load';
@@ -49,10 +50,12 @@ export function startTelemetry(): TracerProvider {
       }),
     ],
   });
-  // What 2.x's WebTracerProvider#register() did: W3C trace context + baggage, stack context.
+  // What 2.x's WebTracerProvider#register() did: W3C trace context + baggage, stack context. The
+  // trace context is hoptrace's Level 2 propagator, so the traces the browser starts go out with
+  // the random-trace-id flag (the SDK's trace ids are random; its own propagator never says so).
   trace.setGlobalTracerProvider(provider);
   context.setGlobalContextManager(new StackContextManager().enable());
-  propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
+  propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new TraceContextPropagator(), new W3CBaggagePropagator()] }));
 
   registerInstrumentations({
     tracerProvider: provider,
